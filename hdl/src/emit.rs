@@ -29,16 +29,41 @@ pub enum EmitError {
 /// The complete Verilog of `optimus_mux_tree` for `leaves` leaves, with all its submodules.
 pub fn mux_tree_verilog(leaves: usize) -> Result<String, EmitError> {
     check_leaves(leaves)?;
-    let mut tree = MuxTree::new(leaves);
+    let mut tree = MuxTree::<2>::new(leaves);
     tree.connect_all();
     let core = rust_hdl_verilog(&tree, "optimus_mux_tree")?;
     Ok(format!("{}{core}\n{}", header("optimus_mux_tree", leaves), wrapper("optimus_mux_tree", leaves)))
 }
 
-/// The flat comparison mux `optimus_flat_mux` (not implemented yet).
+/// The Verilog of `optimus_flat_mux`: the same blocks as the tree, but one node of N inputs
+/// instead of a tree of two-input nodes. Same ports as `optimus_mux_tree`. For area and
+/// depth comparisons (`make synth-report`).
 pub fn flat_mux_verilog(leaves: usize) -> Result<String, EmitError> {
     check_leaves(leaves)?;
-    Err(EmitError::Check("flat mux not built yet".into()))
+    fn flat<const K: usize>(leaves: usize) -> Result<String, EmitError> {
+        let mut mux = MuxTree::<K>::new(leaves);
+        mux.connect_all();
+        let core = rust_hdl_verilog(&mux, "optimus_flat_mux")?;
+        Ok(format!("{}{core}\n{}", header("optimus_flat_mux", leaves), wrapper("optimus_flat_mux", leaves)))
+    }
+    // Node arity is a const generic: one instance per leaf count.
+    match leaves {
+        1 | 2 => flat::<2>(leaves),
+        3 => flat::<3>(leaves),
+        4 => flat::<4>(leaves),
+        5 => flat::<5>(leaves),
+        6 => flat::<6>(leaves),
+        7 => flat::<7>(leaves),
+        8 => flat::<8>(leaves),
+        9 => flat::<9>(leaves),
+        10 => flat::<10>(leaves),
+        11 => flat::<11>(leaves),
+        12 => flat::<12>(leaves),
+        13 => flat::<13>(leaves),
+        14 => flat::<14>(leaves),
+        15 => flat::<15>(leaves),
+        _ => flat::<16>(leaves),
+    }
 }
 
 fn header(top: &str, leaves: usize) -> String {

@@ -1,8 +1,9 @@
-//! The shape of the tree: a balanced binary split of the leaf range.
+//! The shape of the tree: a balanced split of the leaf range into nodes of up to K inputs.
 //!
-//! Node j covers leaves `lo..hi`; its low child covers `lo..mid`, its high child `mid..hi`,
-//! with `mid` rounding up, so every N from 1 to 16 gets ceil(log2 N) levels and no leaf is
-//! deeper than that. Nodes are numbered in pre-order; node 0 is the root.
+//! Node j covers leaves `lo..hi`, split into at most K contiguous parts whose sizes differ by
+//! at most one (larger parts first). With K = 2 every N from 1 to 16 gets ceil(log2 N)
+//! levels; with K = N it is one flat node. Nodes are numbered in pre-order; node 0 is the
+//! root.
 
 /// Where an input of a node comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,17 +14,13 @@ pub enum Child {
     Node(usize),
 }
 
-/// One two-input node.
+/// One node.
 #[derive(Clone, Debug)]
 pub struct ShapeNode {
-    /// First leaf below.
-    pub lo: usize,
-    /// First leaf of the high child.
-    pub mid: usize,
-    /// One past the last leaf below.
-    pub hi: usize,
-    /// Low and high child.
-    pub children: [Child; 2],
+    /// Its inputs, lowest leaves first.
+    pub children: Vec<Child>,
+    /// Child c covers leaves `bounds[c]..bounds[c + 1]`.
+    pub bounds: Vec<usize>,
 }
 
 /// The whole tree.
@@ -38,28 +35,34 @@ pub struct TreeShape {
 }
 
 impl TreeShape {
-    /// The tree for `leaves` leaves (at least one).
-    pub fn new(leaves: usize) -> Self {
+    /// The tree for `leaves` leaves (at least one) with nodes of up to `arity` (≥ 2) inputs.
+    pub fn new(leaves: usize, arity: usize) -> Self {
         assert!(leaves >= 1, "a tree needs a leaf");
+        assert!(arity >= 2, "a node needs two inputs");
         let mut nodes = Vec::new();
-        let root = Self::build(&mut nodes, 0, leaves);
+        let root = Self::build(&mut nodes, 0, leaves, arity);
         Self { leaves, nodes, root }
     }
 
-    fn build(nodes: &mut Vec<ShapeNode>, lo: usize, hi: usize) -> Child {
-        if hi - lo == 1 {
+    fn build(nodes: &mut Vec<ShapeNode>, lo: usize, hi: usize, arity: usize) -> Child {
+        let span = hi - lo;
+        if span == 1 {
             return Child::Leaf(lo);
         }
-        let mid = lo + (hi - lo).div_ceil(2);
+        let parts = arity.min(span);
+        let mut bounds = vec![lo];
+        for p in 0..parts {
+            let size = span / parts + usize::from(p < span % parts);
+            bounds.push(bounds[p] + size);
+        }
         let j = nodes.len();
-        nodes.push(ShapeNode { lo, mid, hi, children: [Child::Leaf(lo); 2] });
-        let low = Self::build(nodes, lo, mid);
-        let high = Self::build(nodes, mid, hi);
-        nodes[j].children = [low, high];
+        nodes.push(ShapeNode { children: Vec::new(), bounds: bounds.clone() });
+        let children = bounds.windows(2).map(|w| Self::build(nodes, w[0], w[1], arity)).collect();
+        nodes[j].children = children;
         Child::Node(j)
     }
 
-    /// The node (and side: 0 low, 1 high) above `child`, or `None` for the root.
+    /// The node above `child` and which of its inputs `child` is, or `None` for the root.
     pub fn parent(&self, child: Child) -> Option<(usize, usize)> {
         self.nodes.iter().enumerate().find_map(|(j, n)| {
             n.children.iter().position(|&c| c == child).map(|side| (j, side))
@@ -88,19 +91,25 @@ mod tests {
     #[test]
     fn levels_are_ceil_log2_and_every_leaf_is_reachable() {
         for n in 1..=16 {
-            let t = TreeShape::new(n);
+            let t = TreeShape::new(n, 2);
             assert_eq!(t.levels(), crate::host_port::route_bits(n), "leaves = {n}");
             assert_eq!(t.nodes.len(), n - 1, "a binary tree of {n} leaves has {} nodes", n - 1);
-            for i in 0..n {
-                let mut c = Child::Leaf(i);
-                while let Some((j, side)) = t.parent(c) {
-                    let node = &t.nodes[j];
-                    let (lo, hi) = if side == 0 { (node.lo, node.mid) } else { (node.mid, node.hi) };
-                    assert!((lo..hi).contains(&i), "leaf {i} misplaced under node {j}");
-                    c = Child::Node(j);
-                }
-                assert_eq!(c, t.root);
+            check_placement(&t);
+            let flat = TreeShape::new(n, n.max(2));
+            assert_eq!(flat.nodes.len(), usize::from(n > 1), "flat mux of {n} leaves");
+            check_placement(&flat);
+        }
+    }
+
+    fn check_placement(t: &TreeShape) {
+        for i in 0..t.leaves {
+            let mut c = Child::Leaf(i);
+            while let Some((j, side)) = t.parent(c) {
+                let b = &t.nodes[j].bounds;
+                assert!((b[side]..b[side + 1]).contains(&i), "leaf {i} misplaced under node {j}");
+                c = Child::Node(j);
             }
+            assert_eq!(c, t.root);
         }
     }
 }

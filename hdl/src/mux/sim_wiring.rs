@@ -37,7 +37,7 @@ macro_rules! pop {
 }
 
 /// One delta of the tree's wiring.
-pub fn update(t: &mut MuxTree) {
+pub fn update<const K: usize>(t: &mut MuxTree<K>) {
     let n = t.shape().leaves;
     let shape = t.shape().clone();
     let (clk, rst) = (t.clock.val(), t.reset.val());
@@ -117,6 +117,11 @@ pub fn update(t: &mut MuxTree) {
             (t.up_mrsp[j].in_valid[s].next, t.up_mrsp[j].in_data[s].next, t.up_mrsp[j].in_weight[s].next) = (v, d, w);
             pop!(t, ing_mrsp, up_mrsp, c, t.up_mrsp[j].in_pop[s].val());
         }
+        for s in node.children.len()..K {
+            t.up_rd[j].in_valid[s].next = false;
+            t.up_wr[j].in_valid[s].next = false;
+            t.up_mrsp[j].in_valid[s].next = false;
+        }
     }
     let root = shape.root;
     let (v, d, _) = source!(t, ing_rd, up_rd, root);
@@ -143,7 +148,7 @@ pub fn update(t: &mut MuxTree) {
 }
 
 /// Routers and leaf outputs.
-fn down(t: &mut MuxTree, shape: &super::shape::TreeShape) {
+fn down<const K: usize>(t: &mut MuxTree<K>, shape: &super::shape::TreeShape) {
     let r = &t.root;
     // (valid, dest, payload) entering each router, per channel.
     let mut rsp = Bits::<{ rd_rsp::W }>::default();
@@ -164,12 +169,10 @@ fn down(t: &mut MuxTree, shape: &super::shape::TreeShape) {
         let (a, b, c) = match shape.parent(Child::Node(j)) {
             None => root_in,
             Some((p, side)) => {
-                let lo = side == 0;
-                let pick = |l: bool, h: bool| if lo { l } else { h };
                 (
-                    (pick(t.dn_rsp[p].out_valid_lo.val(), t.dn_rsp[p].out_valid_hi.val()), t.dn_rsp[p].out_dest.val(), t.dn_rsp[p].out_payload.val()),
-                    (pick(t.dn_wrsp[p].out_valid_lo.val(), t.dn_wrsp[p].out_valid_hi.val()), t.dn_wrsp[p].out_dest.val(), t.dn_wrsp[p].out_payload.val()),
-                    (pick(t.dn_mmio[p].out_valid_lo.val(), t.dn_mmio[p].out_valid_hi.val()), t.dn_mmio[p].out_dest.val(), t.dn_mmio[p].out_payload.val()),
+                    (t.dn_rsp[p].out_valid[side].val(), t.dn_rsp[p].out_dest.val(), t.dn_rsp[p].out_payload.val()),
+                    (t.dn_wrsp[p].out_valid[side].val(), t.dn_wrsp[p].out_dest.val(), t.dn_wrsp[p].out_payload.val()),
+                    (t.dn_mmio[p].out_valid[side].val(), t.dn_mmio[p].out_dest.val(), t.dn_mmio[p].out_payload.val()),
                 )
             }
         };
@@ -181,12 +184,10 @@ fn down(t: &mut MuxTree, shape: &super::shape::TreeShape) {
         let ((rv, _, rp), (wv, _, wp), (mv, _, mp)) = match shape.parent(Child::Leaf(i)) {
             None => root_in,
             Some((p, side)) => {
-                let lo = side == 0;
-                let pick = |l: bool, h: bool| if lo { l } else { h };
                 (
-                    (pick(t.dn_rsp[p].out_valid_lo.val(), t.dn_rsp[p].out_valid_hi.val()), 0_u64.to_bits(), t.dn_rsp[p].out_payload.val()),
-                    (pick(t.dn_wrsp[p].out_valid_lo.val(), t.dn_wrsp[p].out_valid_hi.val()), 0_u64.to_bits(), t.dn_wrsp[p].out_payload.val()),
-                    (pick(t.dn_mmio[p].out_valid_lo.val(), t.dn_mmio[p].out_valid_hi.val()), 0_u64.to_bits(), t.dn_mmio[p].out_payload.val()),
+                    (t.dn_rsp[p].out_valid[side].val(), 0_u64.to_bits(), t.dn_rsp[p].out_payload.val()),
+                    (t.dn_wrsp[p].out_valid[side].val(), 0_u64.to_bits(), t.dn_wrsp[p].out_payload.val()),
+                    (t.dn_mmio[p].out_valid[side].val(), 0_u64.to_bits(), t.dn_mmio[p].out_payload.val()),
                 )
             }
         };
@@ -205,7 +206,7 @@ fn down(t: &mut MuxTree, shape: &super::shape::TreeShape) {
 }
 
 /// Marks what the tree drives: its outputs and its children's inputs.
-pub fn connect(t: &mut MuxTree) {
+pub fn connect<const K: usize>(t: &mut MuxTree<K>) {
     let r = &mut t.root;
     for s in [
         &mut r.clock as &mut dyn Connectable,
@@ -245,7 +246,7 @@ pub fn connect(t: &mut MuxTree) {
     macro_rules! nodes {
         ($($v:ident),*) => {$(for b in t.$v.iter_mut() {
             b.clock.connect(); b.reset.connect(); b.out_pop.connect();
-            for k in 0..2 { b.in_valid[k].connect(); b.in_data[k].connect(); b.in_weight[k].connect(); }
+            for k in 0..K { b.in_valid[k].connect(); b.in_data[k].connect(); b.in_weight[k].connect(); }
         })*};
     }
     nodes!(up_rd, up_wr, up_mrsp);

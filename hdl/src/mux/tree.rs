@@ -31,17 +31,18 @@ pub const INGRESS_AW: usize = 4;
 /// Node output FIFO depth (log2).
 pub const NODE_AW: usize = 2;
 
-/// Read-request arbiter node.
-pub type RdNode = Arbiter<2, { rd_req::W }, NODE_AW>;
+/// Read-request arbiter node of K inputs.
+pub type RdNode<const K: usize> = Arbiter<K, { rd_req::W }, NODE_AW>;
 /// Write-request arbiter node (packet mode).
-pub type WrNode = Arbiter<2, { wr_req::W }, NODE_AW>;
+pub type WrNode<const K: usize> = Arbiter<K, { wr_req::W }, NODE_AW>;
 /// MMIO-response arbiter node.
-pub type MrspNode = Arbiter<2, { mmio_rsp::W }, NODE_AW>;
+pub type MrspNode<const K: usize> = Arbiter<K, { mmio_rsp::W }, NODE_AW>;
 
-/// The multiplexer tree with contract port names (leaf ports as one signal per leaf; the
-/// emitted wrapper packs them).
+/// The multiplexer tree with nodes of K inputs (K = 2: the tree; K = N: a flat mux, for
+/// comparison), with contract port names (leaf ports as one signal per leaf; the emitted
+/// wrapper packs them).
 #[derive(LogicBlock)]
-pub struct MuxTree {
+pub struct MuxTree<const K: usize> {
     /// Clock.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high.
@@ -159,19 +160,19 @@ pub struct MuxTree {
     /// Per-leaf ingress of MMIO read responses.
     pub ing_mrsp: Vec<LeafIngress<{ mmio_rsp::W }, INGRESS_AW>>,
     /// Read-request nodes, pre-order.
-    pub up_rd: Vec<RdNode>,
+    pub up_rd: Vec<RdNode<K>>,
     /// Write nodes.
-    pub up_wr: Vec<WrNode>,
+    pub up_wr: Vec<WrNode<K>>,
     /// MMIO-response nodes.
-    pub up_mrsp: Vec<MrspNode>,
+    pub up_mrsp: Vec<MrspNode<K>>,
     /// Merges the leaves' MMIO responses with the ones the tree answers itself.
-    pub merge: MrspNode,
+    pub merge: MrspNode<2>,
     /// Read-response routers.
-    pub dn_rsp: Vec<DownRouter<{ rd_rsp::W }>>,
+    pub dn_rsp: Vec<DownRouter<{ rd_rsp::W }, K>>,
     /// Write-response routers.
-    pub dn_wrsp: Vec<DownRouter<16>>,
+    pub dn_wrsp: Vec<DownRouter<16, K>>,
     /// MMIO-request routers.
-    pub dn_mmio: Vec<DownRouter<{ mmio_req::W }>>,
+    pub dn_mmio: Vec<DownRouter<{ mmio_req::W }, K>>,
     _shape: TreeShape,
 }
 
@@ -179,11 +180,12 @@ fn sigs<D: Direction, T: Synth>(n: usize) -> Vec<Signal<D, T>> {
     (0..n).map(|_| Signal::default()).collect()
 }
 
-impl MuxTree {
+impl<const K: usize> MuxTree<K> {
     /// A tree of `leaves` leaves (1 to 16).
     pub fn new(leaves: usize) -> Self {
         assert!((1..=16).contains(&leaves), "the tree takes 1 to 16 leaves");
-        let shape = TreeShape::new(leaves);
+        assert!(K >= 2, "nodes need at least two inputs");
+        let shape = TreeShape::new(leaves, K);
         let nodes = shape.nodes.len();
         Self {
             clock: Default::default(),
@@ -248,9 +250,9 @@ impl MuxTree {
             up_wr: (0..nodes).map(|_| Arbiter::new(true)).collect(),
             up_mrsp: (0..nodes).map(|_| Arbiter::new(false)).collect(),
             merge: Arbiter::new(false),
-            dn_rsp: shape.nodes.iter().map(|n| DownRouter::new(n.mid)).collect(),
-            dn_wrsp: shape.nodes.iter().map(|n| DownRouter::new(n.mid)).collect(),
-            dn_mmio: shape.nodes.iter().map(|n| DownRouter::new(n.mid)).collect(),
+            dn_rsp: shape.nodes.iter().map(|n| DownRouter::new(&n.bounds)).collect(),
+            dn_wrsp: shape.nodes.iter().map(|n| DownRouter::new(&n.bounds)).collect(),
+            dn_mmio: shape.nodes.iter().map(|n| DownRouter::new(&n.bounds)).collect(),
             _shape: shape,
         }
     }
@@ -261,7 +263,7 @@ impl MuxTree {
     }
 }
 
-impl Logic for MuxTree {
+impl<const K: usize> Logic for MuxTree<K> {
     fn update(&mut self) {
         super::sim_wiring::update(self);
     }
@@ -271,6 +273,6 @@ impl Logic for MuxTree {
     }
 
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(Wiring::new(&self._shape).verilog())
+        Verilog::Custom(Wiring::new(&self._shape, K).verilog())
     }
 }

@@ -14,6 +14,7 @@ const UP: [(&str, &str); 3] = [("rd", "rd"), ("wr", "wr"), ("mrsp", "mrsp")];
 /// Writes the body for one shape.
 pub struct Wiring<'a> {
     shape: &'a TreeShape,
+    arity: usize,
     out: String,
     unused: Vec<String>,
 }
@@ -27,8 +28,8 @@ fn src(kind: &str, c: Child) -> String {
 
 impl<'a> Wiring<'a> {
     /// A writer for `shape`.
-    pub fn new(shape: &'a TreeShape) -> Self {
-        Self { shape, out: String::new(), unused: Vec::new() }
+    pub fn new(shape: &'a TreeShape, arity: usize) -> Self {
+        Self { shape, arity, out: String::new(), unused: Vec::new() }
     }
 
     fn line(&mut self, s: impl AsRef<str>) {
@@ -132,6 +133,13 @@ impl<'a> Wiring<'a> {
                     self.line(format!("up_{k}${j}$in_weight${s} = {p}out_weight;"));
                     self.line(format!("{p}out_pop = up_{k}${j}$in_pop${s};"));
                 }
+                // A node with fewer children than inputs: the rest stay idle.
+                for s in node.children.len()..self.arity {
+                    self.line(format!("up_{k}${j}$in_valid${s} = 1'b0;"));
+                    self.line(format!("up_{k}${j}$in_data${s} = 0;"));
+                    self.line(format!("up_{k}${j}$in_weight${s} = 8'd0;"));
+                    self.unused.push(format!("up_{k}${j}$in_pop${s}"));
+                }
             }
         }
         // The root sources feed the root port; MMIO responses go through the merge first.
@@ -178,11 +186,17 @@ impl<'a> Wiring<'a> {
         self.line(
             "dn_mmio$0$in_payload = {root$mmio_wdata, root$mmio_tid, root$mmio_addr, root$mmio_write};",
         );
+        for (j, node) in self.shape.nodes.iter().enumerate() {
+            for c in node.children.len()..self.arity {
+                for k in ["rsp", "wrsp", "mmio"] {
+                    self.unused.push(format!("dn_{k}${j}$out_valid${c}"));
+                }
+            }
+        }
         for j in 1..self.shape.nodes.len() {
             let (p, side) = self.shape.parent(Child::Node(j)).expect("non-root node has a parent");
-            let v = if side == 0 { "lo" } else { "hi" };
             for k in ["rsp", "wrsp", "mmio"] {
-                self.line(format!("dn_{k}${j}$in_valid = dn_{k}${p}$out_valid_{v};"));
+                self.line(format!("dn_{k}${j}$in_valid = dn_{k}${p}$out_valid${side};"));
                 self.line(format!("dn_{k}${j}$in_dest = dn_{k}${p}$out_dest;"));
                 self.line(format!("dn_{k}${j}$in_payload = dn_{k}${p}$out_payload;"));
             }
@@ -205,17 +219,17 @@ impl<'a> Wiring<'a> {
             self.unused.extend(["root$rsp_dest", "root$wrsp_dest", "root$mmio_dest"].map(String::from));
             return;
         };
-        let v = if side == 0 { "lo" } else { "hi" };
+        let v = side;
         let slice = |name: &str, at: usize, w: usize| format!("{name}[{}:{at}]", at + w - 1);
         let rsp = format!("dn_rsp${p}$out_payload");
         let mmio = format!("dn_mmio${p}$out_payload");
-        self.line(format!("leaf_rd_rsp_valid${i} = dn_rsp${p}$out_valid_{v};"));
+        self.line(format!("leaf_rd_rsp_valid${i} = dn_rsp${p}$out_valid${v};"));
         self.line(format!("leaf_rd_rsp_mdata${i} = {};", slice(&rsp, rd_rsp::MDATA, hp::MDATA_BITS)));
         self.line(format!("leaf_rd_rsp_cl_num${i} = {};", slice(&rsp, rd_rsp::CL_NUM, 2)));
         self.line(format!("leaf_rd_rsp_data${i} = {};", slice(&rsp, rd_rsp::DATA, hp::DATA_BITS)));
-        self.line(format!("leaf_wr_rsp_valid${i} = dn_wrsp${p}$out_valid_{v};"));
+        self.line(format!("leaf_wr_rsp_valid${i} = dn_wrsp${p}$out_valid${v};"));
         self.line(format!("leaf_wr_rsp_mdata${i} = dn_wrsp${p}$out_payload;"));
-        self.line(format!("leaf_mmio_valid${i} = dn_mmio${p}$out_valid_{v};"));
+        self.line(format!("leaf_mmio_valid${i} = dn_mmio${p}$out_valid${v};"));
         self.line(format!("leaf_mmio_write${i} = {mmio}[{}];", mmio_req::WRITE));
         self.line(format!(
             "leaf_mmio_addr${i} = {};",
