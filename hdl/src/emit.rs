@@ -32,7 +32,11 @@ pub fn mux_tree_verilog(leaves: usize) -> Result<String, EmitError> {
     let mut tree = MuxTree::<2>::new(leaves);
     tree.connect_all();
     let core = rust_hdl_verilog(&tree, "optimus_mux_tree")?;
-    Ok(format!("{}{core}\n{}", header("optimus_mux_tree", leaves), wrapper("optimus_mux_tree", leaves)))
+    Ok(format!(
+        "{}{core}\n{}",
+        header("optimus_mux_tree", leaves),
+        wrapper("optimus_mux_tree", leaves)
+    ))
 }
 
 /// The Verilog of `optimus_flat_mux`: the same blocks as the tree, but one node of N inputs
@@ -44,7 +48,11 @@ pub fn flat_mux_verilog(leaves: usize) -> Result<String, EmitError> {
         let mut mux = MuxTree::<K>::new(leaves);
         mux.connect_all();
         let core = rust_hdl_verilog(&mux, "optimus_flat_mux")?;
-        Ok(format!("{}{core}\n{}", header("optimus_flat_mux", leaves), wrapper("optimus_flat_mux", leaves)))
+        Ok(format!(
+            "{}{core}\n{}",
+            header("optimus_flat_mux", leaves),
+            wrapper("optimus_flat_mux", leaves)
+        ))
     }
     // Node arity is a const generic: one instance per leaf count.
     match leaves {
@@ -163,12 +171,24 @@ fn wrapper(top: &str, leaves: usize) -> String {
     for &(name, w, out, per_leaf) in PORTS {
         let total = if per_leaf { w * leaves } else { w };
         let dir = if out { "output wire" } else { "input wire " };
-        let range = if total == 1 { String::new() } else { format!("[{}:0] ", total - 1) };
+        let range = if total == 1 {
+            String::new()
+        } else {
+            format!("[{}:0] ", total - 1)
+        };
         decls.push(format!("{dir} {range}{name}"));
         if per_leaf {
             for i in 0..leaves {
-                let sel = if leaves == 1 && w == 1 { String::new() } else { format!("[{}:{}]", i * w + w - 1, i * w) };
-                let sel = if w == 1 && leaves > 1 { format!("[{i}]") } else { sel };
+                let sel = if leaves == 1 && w == 1 {
+                    String::new()
+                } else {
+                    format!("[{}:{}]", i * w + w - 1, i * w)
+                };
+                let sel = if w == 1 && leaves > 1 {
+                    format!("[{i}]")
+                } else {
+                    sel
+                };
                 conns.push(format!(".{name}${i}({name}{sel})"));
             }
         } else {

@@ -101,7 +101,16 @@ mod tests {
 
     #[test]
     fn route_bits_is_ceil_log2() {
-        let expect = [(1, 0), (2, 1), (3, 2), (4, 2), (5, 3), (8, 3), (9, 4), (16, 4)];
+        let expect = [
+            (1, 0),
+            (2, 1),
+            (3, 2),
+            (4, 2),
+            (5, 3),
+            (8, 3),
+            (9, 4),
+            (16, 4),
+        ];
         for (n, b) in expect {
             assert_eq!(route_bits(n), b, "leaves = {n}");
         }

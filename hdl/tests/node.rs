@@ -22,7 +22,11 @@ impl Bench {
     fn new(packet_mode: bool, len_code: [u64; 2]) -> Self {
         let mut node = Node::new(packet_mode);
         node.connect_all();
-        Self { node, seq: [0; 2], len_code }
+        Self {
+            node,
+            seq: [0; 2],
+            len_code,
+        }
     }
 
     fn settle(&mut self) {
@@ -43,7 +47,11 @@ impl Bench {
         self.node.reset.next = reset;
         self.node.clock.next = Clock { clk: false };
         self.settle();
-        let popped = self.node.out_valid.val().then(|| self.node.out_data.val().to_u64());
+        let popped = self
+            .node
+            .out_valid
+            .val()
+            .then(|| self.node.out_data.val().to_u64());
         self.node.out_pop.next = popped.is_some();
         self.settle();
         let pops = [self.node.in_pop[0].val(), self.node.in_pop[1].val()];
@@ -81,7 +89,11 @@ fn equal_weights_share_equally_at_full_rate() {
     let mut b = Bench::new(false, [0, 0]);
     let (got, trace) = b.run(2000, [true, true], [1, 1]);
     let total = got[0] + got[1];
-    assert!(trace.len() >= 1990, "node must pass an entry per cycle, got {}", trace.len());
+    assert!(
+        trace.len() >= 1990,
+        "node must pass an entry per cycle, got {}",
+        trace.len()
+    );
     let share = got[0] as f64 / total as f64;
     assert!((share - 0.5).abs() < 0.01, "shares {got:?}");
 }
@@ -92,7 +104,10 @@ fn weights_set_shares() {
     let mut b = Bench::new(false, [1, 0]);
     let (got, _) = b.run(4000, [true, true], [3, 1]);
     let share = got[0] as f64 / (got[0] + got[1]) as f64;
-    assert!((share - 0.75).abs() < 0.01, "lines per input {got:?}, share {share}");
+    assert!(
+        (share - 0.75).abs() < 0.01,
+        "lines per input {got:?}, share {share}"
+    );
 }
 
 #[test]
@@ -100,7 +115,11 @@ fn work_conserving_when_one_input_is_idle() {
     let mut b = Bench::new(false, [0, 0]);
     let (got, trace) = b.run(500, [false, true], [0, 1]);
     assert_eq!(got[0], 0);
-    assert!(trace.len() >= 495, "idle neighbour must not cost bandwidth: {}", trace.len());
+    assert!(
+        trace.len() >= 495,
+        "idle neighbour must not cost bandwidth: {}",
+        trace.len()
+    );
 }
 
 #[test]
@@ -108,11 +127,21 @@ fn packets_are_never_interleaved() {
     // Four-line writes from both inputs: beats of one packet must be consecutive.
     let mut b = Bench::new(true, [3, 3]);
     let (_, trace) = b.run(1000, [true, true], [1, 1]);
-    assert!(trace.len() >= 990, "write beats must flow every cycle: {}", trace.len());
+    assert!(
+        trace.len() >= 990,
+        "write beats must flow every cycle: {}",
+        trace.len()
+    );
     for packet in trace.chunks_exact(4) {
         let src = (packet[0] >> 2) & 1;
-        assert!(packet.iter().all(|e| (e >> 2) & 1 == src), "interleaved packet {packet:x?}");
+        assert!(
+            packet.iter().all(|e| (e >> 2) & 1 == src),
+            "interleaved packet {packet:x?}"
+        );
         let seqs: Vec<u64> = packet.iter().map(|e| e >> 3).collect();
-        assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "beats out of order {seqs:?}");
+        assert!(
+            seqs.windows(2).all(|w| w[1] == w[0] + 1),
+            "beats out of order {seqs:?}"
+        );
     }
 }

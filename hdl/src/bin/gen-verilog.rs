@@ -51,11 +51,15 @@ fn write(dir: &Path, top: &str, text: &str) -> Result<()> {
 
 fn main() -> Result<()> {
     match Cli::parse().design {
-        Design::MuxTree { leaves, out } => {
-            write(&out, "optimus_mux_tree", &emit::mux_tree_verilog(leaves.into())?)
-        }
-        Design::FlatMux { leaves, out } => {
-            write(&out, "optimus_flat_mux", &emit::flat_mux_verilog(leaves.into())?)
-        }
+        Design::MuxTree { leaves, out } => write(
+            &out,
+            "optimus_mux_tree",
+            &emit::mux_tree_verilog(leaves.into())?,
+        ),
+        Design::FlatMux { leaves, out } => write(
+            &out,
+            "optimus_flat_mux",
+            &emit::flat_mux_verilog(leaves.into())?,
+        ),
     }
 }

@@ -202,7 +202,9 @@ impl<const K: usize, const W: usize, const AW: usize> Logic for Arbiter<K, W, AW
 
         // Stay inside a packet, or while credit lasts, or when nobody else waits.
         self.stay.next = self.cur_has.val()
-            & (self.locked.q.val() | (self.cur_credit.val() > self.bias.val()) | !self.nxt_other.val());
+            & (self.locked.q.val()
+                | (self.cur_credit.val() > self.bias.val())
+                | !self.nxt_other.val());
         self.switch.next = !self.stay.val() & !self.locked.q.val() & self.nxt_other.val();
         self.grant.next = !self.fifo.full.val() & (self.stay.val() | self.switch.val());
         self.sel.next = self.cur.q.val();

@@ -43,8 +43,16 @@ impl<const W: usize, const K: usize> DownRouter<W, K> {
     /// A router whose child c holds leaves `bounds[c]..bounds[c + 1]`; children beyond
     /// `bounds.len() - 1` hold none.
     pub fn new(bounds: &[usize]) -> Self {
-        assert!(bounds.len() >= 2 && bounds.len() <= K + 1, "one bound per child, plus one");
-        let range = |c: usize| bounds.get(c).zip(bounds.get(c + 1)).map(|(&a, &b)| (a, b - a));
+        assert!(
+            bounds.len() >= 2 && bounds.len() <= K + 1,
+            "one bound per child, plus one"
+        );
+        let range = |c: usize| {
+            bounds
+                .get(c)
+                .zip(bounds.get(c + 1))
+                .map(|(&a, &b)| (a, b - a))
+        };
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -58,8 +66,12 @@ impl<const W: usize, const K: usize> DownRouter<W, K> {
             dest: Default::default(),
             payload: Default::default(),
             offset: std::array::from_fn(|_| Default::default()),
-            lo: std::array::from_fn(|c| Constant::new((range(c).map_or(0, |r| r.0) as u64).to_bits())),
-            size: std::array::from_fn(|c| Constant::new((range(c).map_or(0, |r| r.1) as u64).to_bits())),
+            lo: std::array::from_fn(|c| {
+                Constant::new((range(c).map_or(0, |r| r.0) as u64).to_bits())
+            }),
+            size: std::array::from_fn(|c| {
+                Constant::new((range(c).map_or(0, |r| r.1) as u64).to_bits())
+            }),
         }
     }
 }
@@ -72,8 +84,9 @@ impl<const W: usize, const K: usize> Logic for DownRouter<W, K> {
             self.valid[c].clock.next = self.clock.val();
             // dest - lo wraps around below lo, so one unsigned compare checks both bounds.
             self.offset[c].next = self.in_dest.val() - self.lo[c].val();
-            self.valid[c].d.next =
-                self.in_valid.val() & (self.offset[c].val() < self.size[c].val()) & !self.reset.val();
+            self.valid[c].d.next = self.in_valid.val()
+                & (self.offset[c].val() < self.size[c].val())
+                & !self.reset.val();
             self.out_valid[c].next = self.valid[c].q.val();
         }
         if self.in_valid.val() {

@@ -144,7 +144,12 @@ end
         vec![TimingInfo {
             name: "fifo".into(),
             clock: "clock".into(),
-            inputs: vec!["push".into(), "push_data".into(), "pop".into(), "reset".into()],
+            inputs: vec![
+                "push".into(),
+                "push_data".into(),
+                "pop".into(),
+                "reset".into(),
+            ],
             outputs: vec!["head".into(), "empty".into(), "full".into(), "count".into()],
         }]
     }

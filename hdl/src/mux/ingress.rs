@@ -70,8 +70,15 @@ impl<const W: usize, const AW: usize> LeafIngress<W, AW> {
     /// (MMIO responses have no flow control: the tree bounds them instead).
     pub fn new(packet_mode: bool, with_almfull: bool) -> Self {
         let depth = 1_u64 << AW;
-        assert!(!with_almfull || depth > INGRESS_HEADROOM + 4, "ingress FIFO too shallow");
-        let threshold = if with_almfull { depth - INGRESS_HEADROOM } else { 255 };
+        assert!(
+            !with_almfull || depth > INGRESS_HEADROOM + 4,
+            "ingress FIFO too shallow"
+        );
+        let threshold = if with_almfull {
+            depth - INGRESS_HEADROOM
+        } else {
+            255
+        };
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -110,7 +117,15 @@ impl<const W: usize, const AW: usize> LeafIngress<W, AW> {
 impl<const W: usize, const AW: usize> Logic for LeafIngress<W, AW> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, almfull_q, busy, pending, committed, in_beats_left);
+        dff_setup!(
+            self,
+            clock,
+            almfull_q,
+            busy,
+            pending,
+            committed,
+            in_beats_left
+        );
         self.fifo.clock.next = self.clock.val();
         self.fifo.reset.next = self.reset.val();
         self.fifo.push.next = self.in_valid.val();

@@ -5,7 +5,6 @@
 //! registered output FIFO), [`root::RootPort`] (host side), [`down::DownRouter`] (responses
 //! and MMIO on the way down), all assembled by [`tree::MuxTree`] on a [`shape::TreeShape`].
 
-
 pub mod arbiter;
 pub mod down;
 pub mod fifo;

@@ -301,10 +301,30 @@ impl Logic for RootPort {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, c0_af, c1_af, rd_out_valid, rd_out, wr_out_valid, wr_out,
-            mrsp_out_valid, mrsp_out, rsp_v, rsp_dest_q, rsp_mdata_q, rsp_cl_num_q, rsp_data_q,
-            wrsp_v, wrsp_dest_q, wrsp_mdata_q, mmio_v, mmio_dest_q, mmio_write_q, mmio_addr_q,
-            mmio_tid_q, mmio_wdata_q
+            self,
+            clock,
+            c0_af,
+            c1_af,
+            rd_out_valid,
+            rd_out,
+            wr_out_valid,
+            wr_out,
+            mrsp_out_valid,
+            mrsp_out,
+            rsp_v,
+            rsp_dest_q,
+            rsp_mdata_q,
+            rsp_cl_num_q,
+            rsp_data_q,
+            wrsp_v,
+            wrsp_dest_q,
+            wrsp_mdata_q,
+            mmio_v,
+            mmio_dest_q,
+            mmio_write_q,
+            mmio_addr_q,
+            mmio_tid_q,
+            mmio_wdata_q
         );
         // Requests out, behind registered almost-full.
         self.c0_af.d.next = self.host_c0_almfull.val();
@@ -328,22 +348,45 @@ impl Logic for RootPort {
         }
         self.host_rd_req_valid.next = self.rd_out_valid.q.val();
         self.host_rd_req_cl_len.next = self.rd_out.q.val().get_bits::<2>(0);
-        self.host_rd_req_addr.next = self.rd_out.q.val().get_bits::<42>(self.rd_addr_at.val().index());
-        self.host_rd_req_mdata.next =
-            self.rd_out.q.val().get_bits::<16>(self.rd_mdata_at.val().index());
+        self.host_rd_req_addr.next = self
+            .rd_out
+            .q
+            .val()
+            .get_bits::<42>(self.rd_addr_at.val().index());
+        self.host_rd_req_mdata.next = self
+            .rd_out
+            .q
+            .val()
+            .get_bits::<16>(self.rd_mdata_at.val().index());
         self.host_wr_req_valid.next = self.wr_out_valid.q.val();
         self.host_wr_req_cl_len.next = self.wr_out.q.val().get_bits::<2>(0);
         self.host_wr_req_sop.next = self.wr_out.q.val().get_bit(self.wr_sop_at.val().index());
-        self.host_wr_req_addr.next = self.wr_out.q.val().get_bits::<42>(self.wr_addr_at.val().index());
-        self.host_wr_req_mdata.next =
-            self.wr_out.q.val().get_bits::<16>(self.wr_mdata_at.val().index());
-        self.host_wr_req_data.next =
-            self.wr_out.q.val().get_bits::<512>(self.wr_data_at.val().index());
+        self.host_wr_req_addr.next = self
+            .wr_out
+            .q
+            .val()
+            .get_bits::<42>(self.wr_addr_at.val().index());
+        self.host_wr_req_mdata.next = self
+            .wr_out
+            .q
+            .val()
+            .get_bits::<16>(self.wr_mdata_at.val().index());
+        self.host_wr_req_data.next = self
+            .wr_out
+            .q
+            .val()
+            .get_bits::<512>(self.wr_data_at.val().index());
         self.host_mmio_rsp_valid.next = self.mrsp_out_valid.q.val();
-        self.host_mmio_rsp_tid.next =
-            self.mrsp_out.q.val().get_bits::<9>(self.mrsp_tid_at.val().index());
-        self.host_mmio_rsp_data.next =
-            self.mrsp_out.q.val().get_bits::<64>(self.mrsp_data_at.val().index());
+        self.host_mmio_rsp_tid.next = self
+            .mrsp_out
+            .q
+            .val()
+            .get_bits::<9>(self.mrsp_tid_at.val().index());
+        self.host_mmio_rsp_data.next = self
+            .mrsp_out
+            .q
+            .val()
+            .get_bits::<64>(self.mrsp_data_at.val().index());
 
         // Responses in: the leaf index is in the top mdata bits.
         self.rd_route.next = self.host_rd_rsp_mdata.val() >> self.route_shift.val();

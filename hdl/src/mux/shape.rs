@@ -41,7 +41,11 @@ impl TreeShape {
         assert!(arity >= 2, "a node needs two inputs");
         let mut nodes = Vec::new();
         let root = Self::build(&mut nodes, 0, leaves, arity);
-        Self { leaves, nodes, root }
+        Self {
+            leaves,
+            nodes,
+            root,
+        }
     }
 
     fn build(nodes: &mut Vec<ShapeNode>, lo: usize, hi: usize, arity: usize) -> Child {
@@ -56,8 +60,14 @@ impl TreeShape {
             bounds.push(bounds[p] + size);
         }
         let j = nodes.len();
-        nodes.push(ShapeNode { children: Vec::new(), bounds: bounds.clone() });
-        let children = bounds.windows(2).map(|w| Self::build(nodes, w[0], w[1], arity)).collect();
+        nodes.push(ShapeNode {
+            children: Vec::new(),
+            bounds: bounds.clone(),
+        });
+        let children = bounds
+            .windows(2)
+            .map(|w| Self::build(nodes, w[0], w[1], arity))
+            .collect();
         nodes[j].children = children;
         Child::Node(j)
     }
@@ -65,13 +75,19 @@ impl TreeShape {
     /// The node above `child` and which of its inputs `child` is, or `None` for the root.
     pub fn parent(&self, child: Child) -> Option<(usize, usize)> {
         self.nodes.iter().enumerate().find_map(|(j, n)| {
-            n.children.iter().position(|&c| c == child).map(|side| (j, side))
+            n.children
+                .iter()
+                .position(|&c| c == child)
+                .map(|side| (j, side))
         })
     }
 
     /// Number of node levels between a leaf and the root port.
     pub fn levels(&self) -> usize {
-        (0..self.leaves).map(|i| self.depth(Child::Leaf(i))).max().unwrap_or(0)
+        (0..self.leaves)
+            .map(|i| self.depth(Child::Leaf(i)))
+            .max()
+            .unwrap_or(0)
     }
 
     fn depth(&self, mut c: Child) -> usize {
@@ -93,10 +109,19 @@ mod tests {
         for n in 1..=16 {
             let t = TreeShape::new(n, 2);
             assert_eq!(t.levels(), crate::host_port::route_bits(n), "leaves = {n}");
-            assert_eq!(t.nodes.len(), n - 1, "a binary tree of {n} leaves has {} nodes", n - 1);
+            assert_eq!(
+                t.nodes.len(),
+                n - 1,
+                "a binary tree of {n} leaves has {} nodes",
+                n - 1
+            );
             check_placement(&t);
             let flat = TreeShape::new(n, n.max(2));
-            assert_eq!(flat.nodes.len(), usize::from(n > 1), "flat mux of {n} leaves");
+            assert_eq!(
+                flat.nodes.len(),
+                usize::from(n > 1),
+                "flat mux of {n} leaves"
+            );
             check_placement(&flat);
         }
     }
@@ -106,7 +131,10 @@ mod tests {
             let mut c = Child::Leaf(i);
             while let Some((j, side)) = t.parent(c) {
                 let b = &t.nodes[j].bounds;
-                assert!((b[side]..b[side + 1]).contains(&i), "leaf {i} misplaced under node {j}");
+                assert!(
+                    (b[side]..b[side + 1]).contains(&i),
+                    "leaf {i} misplaced under node {j}"
+                );
                 c = Child::Node(j);
             }
             assert_eq!(c, t.root);

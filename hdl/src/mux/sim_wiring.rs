@@ -20,8 +20,16 @@ fn tag(mdata: Bits<16>, leaf: usize, leaves: usize) -> Bits<16> {
 macro_rules! source {
     ($t:ident, $ing:ident, $up:ident, $c:expr) => {
         match $c {
-            Child::Leaf(i) => ($t.$ing[i].out_valid.val(), $t.$ing[i].out_data.val(), $t.$ing[i].out_weight.val()),
-            Child::Node(j) => ($t.$up[j].out_valid.val(), $t.$up[j].out_data.val(), $t.$up[j].out_weight.val()),
+            Child::Leaf(i) => (
+                $t.$ing[i].out_valid.val(),
+                $t.$ing[i].out_data.val(),
+                $t.$ing[i].out_weight.val(),
+            ),
+            Child::Node(j) => (
+                $t.$up[j].out_valid.val(),
+                $t.$up[j].out_data.val(),
+                $t.$up[j].out_weight.val(),
+            ),
         }
     };
 }
@@ -48,7 +56,9 @@ pub fn update<const K: usize>(t: &mut MuxTree<K>) {
     macro_rules! clocks {
         ($($v:ident),*) => {$(for b in t.$v.iter_mut() { b.clock.next = clk; b.reset.next = rst; })*};
     }
-    clocks!(ing_rd, ing_wr, ing_mrsp, up_rd, up_wr, up_mrsp, dn_rsp, dn_wrsp, dn_mmio);
+    clocks!(
+        ing_rd, ing_wr, ing_mrsp, up_rd, up_wr, up_mrsp, dn_rsp, dn_wrsp, dn_mmio
+    );
 
     // Host port.
     let r = &mut t.root;
@@ -108,13 +118,25 @@ pub fn update<const K: usize>(t: &mut MuxTree<K>) {
     for (j, node) in shape.nodes.iter().enumerate() {
         for (s, &c) in node.children.iter().enumerate() {
             let (v, d, w) = source!(t, ing_rd, up_rd, c);
-            (t.up_rd[j].in_valid[s].next, t.up_rd[j].in_data[s].next, t.up_rd[j].in_weight[s].next) = (v, d, w);
+            (
+                t.up_rd[j].in_valid[s].next,
+                t.up_rd[j].in_data[s].next,
+                t.up_rd[j].in_weight[s].next,
+            ) = (v, d, w);
             pop!(t, ing_rd, up_rd, c, t.up_rd[j].in_pop[s].val());
             let (v, d, w) = source!(t, ing_wr, up_wr, c);
-            (t.up_wr[j].in_valid[s].next, t.up_wr[j].in_data[s].next, t.up_wr[j].in_weight[s].next) = (v, d, w);
+            (
+                t.up_wr[j].in_valid[s].next,
+                t.up_wr[j].in_data[s].next,
+                t.up_wr[j].in_weight[s].next,
+            ) = (v, d, w);
             pop!(t, ing_wr, up_wr, c, t.up_wr[j].in_pop[s].val());
             let (v, d, w) = source!(t, ing_mrsp, up_mrsp, c);
-            (t.up_mrsp[j].in_valid[s].next, t.up_mrsp[j].in_data[s].next, t.up_mrsp[j].in_weight[s].next) = (v, d, w);
+            (
+                t.up_mrsp[j].in_valid[s].next,
+                t.up_mrsp[j].in_data[s].next,
+                t.up_mrsp[j].in_weight[s].next,
+            ) = (v, d, w);
             pop!(t, ing_mrsp, up_mrsp, c, t.up_mrsp[j].in_pop[s].val());
         }
         for s in node.children.len()..K {
@@ -168,28 +190,60 @@ fn down<const K: usize>(t: &mut MuxTree<K>, shape: &super::shape::TreeShape) {
     for j in 0..shape.nodes.len() {
         let (a, b, c) = match shape.parent(Child::Node(j)) {
             None => root_in,
-            Some((p, side)) => {
+            Some((p, side)) => (
                 (
-                    (t.dn_rsp[p].out_valid[side].val(), t.dn_rsp[p].out_dest.val(), t.dn_rsp[p].out_payload.val()),
-                    (t.dn_wrsp[p].out_valid[side].val(), t.dn_wrsp[p].out_dest.val(), t.dn_wrsp[p].out_payload.val()),
-                    (t.dn_mmio[p].out_valid[side].val(), t.dn_mmio[p].out_dest.val(), t.dn_mmio[p].out_payload.val()),
-                )
-            }
+                    t.dn_rsp[p].out_valid[side].val(),
+                    t.dn_rsp[p].out_dest.val(),
+                    t.dn_rsp[p].out_payload.val(),
+                ),
+                (
+                    t.dn_wrsp[p].out_valid[side].val(),
+                    t.dn_wrsp[p].out_dest.val(),
+                    t.dn_wrsp[p].out_payload.val(),
+                ),
+                (
+                    t.dn_mmio[p].out_valid[side].val(),
+                    t.dn_mmio[p].out_dest.val(),
+                    t.dn_mmio[p].out_payload.val(),
+                ),
+            ),
         };
-        (t.dn_rsp[j].in_valid.next, t.dn_rsp[j].in_dest.next, t.dn_rsp[j].in_payload.next) = a;
-        (t.dn_wrsp[j].in_valid.next, t.dn_wrsp[j].in_dest.next, t.dn_wrsp[j].in_payload.next) = b;
-        (t.dn_mmio[j].in_valid.next, t.dn_mmio[j].in_dest.next, t.dn_mmio[j].in_payload.next) = c;
+        (
+            t.dn_rsp[j].in_valid.next,
+            t.dn_rsp[j].in_dest.next,
+            t.dn_rsp[j].in_payload.next,
+        ) = a;
+        (
+            t.dn_wrsp[j].in_valid.next,
+            t.dn_wrsp[j].in_dest.next,
+            t.dn_wrsp[j].in_payload.next,
+        ) = b;
+        (
+            t.dn_mmio[j].in_valid.next,
+            t.dn_mmio[j].in_dest.next,
+            t.dn_mmio[j].in_payload.next,
+        ) = c;
     }
     for i in 0..shape.leaves {
         let ((rv, _, rp), (wv, _, wp), (mv, _, mp)) = match shape.parent(Child::Leaf(i)) {
             None => root_in,
-            Some((p, side)) => {
+            Some((p, side)) => (
                 (
-                    (t.dn_rsp[p].out_valid[side].val(), 0_u64.to_bits(), t.dn_rsp[p].out_payload.val()),
-                    (t.dn_wrsp[p].out_valid[side].val(), 0_u64.to_bits(), t.dn_wrsp[p].out_payload.val()),
-                    (t.dn_mmio[p].out_valid[side].val(), 0_u64.to_bits(), t.dn_mmio[p].out_payload.val()),
-                )
-            }
+                    t.dn_rsp[p].out_valid[side].val(),
+                    0_u64.to_bits(),
+                    t.dn_rsp[p].out_payload.val(),
+                ),
+                (
+                    t.dn_wrsp[p].out_valid[side].val(),
+                    0_u64.to_bits(),
+                    t.dn_wrsp[p].out_payload.val(),
+                ),
+                (
+                    t.dn_mmio[p].out_valid[side].val(),
+                    0_u64.to_bits(),
+                    t.dn_mmio[p].out_payload.val(),
+                ),
+            ),
         };
         t.leaf_rd_rsp_valid[i].next = rv;
         t.leaf_rd_rsp_mdata[i].next = rp.get_bits::<16>(rd_rsp::MDATA);
@@ -210,22 +264,47 @@ pub fn connect<const K: usize>(t: &mut MuxTree<K>) {
     let r = &mut t.root;
     for s in [
         &mut r.clock as &mut dyn Connectable,
-        &mut r.reset, &mut r.host_c0_almfull, &mut r.host_c1_almfull, &mut r.host_rd_rsp_valid,
-        &mut r.host_rd_rsp_mdata, &mut r.host_rd_rsp_cl_num, &mut r.host_rd_rsp_data,
-        &mut r.host_wr_rsp_valid, &mut r.host_wr_rsp_mdata, &mut r.host_mmio_valid,
-        &mut r.host_mmio_write, &mut r.host_mmio_addr, &mut r.host_mmio_tid,
-        &mut r.host_mmio_wdata, &mut r.rd_valid, &mut r.rd_data, &mut r.wr_valid, &mut r.wr_data,
-        &mut r.mrsp_valid, &mut r.mrsp_data, &mut r.self_pop,
+        &mut r.reset,
+        &mut r.host_c0_almfull,
+        &mut r.host_c1_almfull,
+        &mut r.host_rd_rsp_valid,
+        &mut r.host_rd_rsp_mdata,
+        &mut r.host_rd_rsp_cl_num,
+        &mut r.host_rd_rsp_data,
+        &mut r.host_wr_rsp_valid,
+        &mut r.host_wr_rsp_mdata,
+        &mut r.host_mmio_valid,
+        &mut r.host_mmio_write,
+        &mut r.host_mmio_addr,
+        &mut r.host_mmio_tid,
+        &mut r.host_mmio_wdata,
+        &mut r.rd_valid,
+        &mut r.rd_data,
+        &mut r.wr_valid,
+        &mut r.wr_data,
+        &mut r.mrsp_valid,
+        &mut r.mrsp_data,
+        &mut r.self_pop,
     ] {
         s.connect_signal();
     }
     for s in [
         &mut t.host_rd_req_valid as &mut dyn Connectable,
-        &mut t.host_rd_req_addr, &mut t.host_rd_req_cl_len, &mut t.host_rd_req_mdata,
-        &mut t.host_wr_req_valid, &mut t.host_wr_req_addr, &mut t.host_wr_req_cl_len,
-        &mut t.host_wr_req_sop, &mut t.host_wr_req_mdata, &mut t.host_wr_req_data,
-        &mut t.host_mmio_rsp_valid, &mut t.host_mmio_rsp_tid, &mut t.host_mmio_rsp_data,
-        &mut t.merge.clock, &mut t.merge.reset, &mut t.merge.out_pop,
+        &mut t.host_rd_req_addr,
+        &mut t.host_rd_req_cl_len,
+        &mut t.host_rd_req_mdata,
+        &mut t.host_wr_req_valid,
+        &mut t.host_wr_req_addr,
+        &mut t.host_wr_req_cl_len,
+        &mut t.host_wr_req_sop,
+        &mut t.host_wr_req_mdata,
+        &mut t.host_wr_req_data,
+        &mut t.host_mmio_rsp_valid,
+        &mut t.host_mmio_rsp_tid,
+        &mut t.host_mmio_rsp_data,
+        &mut t.merge.clock,
+        &mut t.merge.reset,
+        &mut t.merge.out_pop,
     ] {
         s.connect_signal();
     }
@@ -254,9 +333,19 @@ pub fn connect<const K: usize>(t: &mut MuxTree<K>) {
         ($($v:ident),*) => {$(for s in t.$v.iter_mut() { s.connect(); })*};
     }
     outs!(
-        leaf_c0_almfull, leaf_c1_almfull, leaf_rd_rsp_valid, leaf_rd_rsp_mdata, leaf_rd_rsp_cl_num,
-        leaf_rd_rsp_data, leaf_wr_rsp_valid, leaf_wr_rsp_mdata, leaf_mmio_valid, leaf_mmio_write,
-        leaf_mmio_addr, leaf_mmio_tid, leaf_mmio_wdata
+        leaf_c0_almfull,
+        leaf_c1_almfull,
+        leaf_rd_rsp_valid,
+        leaf_rd_rsp_mdata,
+        leaf_rd_rsp_cl_num,
+        leaf_rd_rsp_data,
+        leaf_wr_rsp_valid,
+        leaf_wr_rsp_mdata,
+        leaf_mmio_valid,
+        leaf_mmio_write,
+        leaf_mmio_addr,
+        leaf_mmio_tid,
+        leaf_mmio_wdata
     );
 }
 

@@ -245,14 +245,28 @@ impl<const K: usize> MuxTree<K> {
             leaf_mmio_rsp_data: sigs(leaves),
             ing_rd: (0..leaves).map(|_| LeafIngress::new(false, true)).collect(),
             ing_wr: (0..leaves).map(|_| LeafIngress::new(true, true)).collect(),
-            ing_mrsp: (0..leaves).map(|_| LeafIngress::new(false, false)).collect(),
+            ing_mrsp: (0..leaves)
+                .map(|_| LeafIngress::new(false, false))
+                .collect(),
             up_rd: (0..nodes).map(|_| Arbiter::new(false)).collect(),
             up_wr: (0..nodes).map(|_| Arbiter::new(true)).collect(),
             up_mrsp: (0..nodes).map(|_| Arbiter::new(false)).collect(),
             merge: Arbiter::new(false),
-            dn_rsp: shape.nodes.iter().map(|n| DownRouter::new(&n.bounds)).collect(),
-            dn_wrsp: shape.nodes.iter().map(|n| DownRouter::new(&n.bounds)).collect(),
-            dn_mmio: shape.nodes.iter().map(|n| DownRouter::new(&n.bounds)).collect(),
+            dn_rsp: shape
+                .nodes
+                .iter()
+                .map(|n| DownRouter::new(&n.bounds))
+                .collect(),
+            dn_wrsp: shape
+                .nodes
+                .iter()
+                .map(|n| DownRouter::new(&n.bounds))
+                .collect(),
+            dn_mmio: shape
+                .nodes
+                .iter()
+                .map(|n| DownRouter::new(&n.bounds))
+                .collect(),
             _shape: shape,
         }
     }

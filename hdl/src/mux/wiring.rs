@@ -29,7 +29,12 @@ fn src(kind: &str, c: Child) -> String {
 impl<'a> Wiring<'a> {
     /// A writer for `shape`.
     pub fn new(shape: &'a TreeShape, arity: usize) -> Self {
-        Self { shape, arity, out: String::new(), unused: Vec::new() }
+        Self {
+            shape,
+            arity,
+            out: String::new(),
+            unused: Vec::new(),
+        }
     }
 
     fn line(&mut self, s: impl AsRef<str>) {
@@ -68,23 +73,45 @@ impl<'a> Wiring<'a> {
         // Signals that are legitimately unread (leaf mdata bits the tree owns, flags of the
         // root and of last-level routers): Verilator's default --unused-regexp skips `unused*`.
         let unused = std::mem::take(&mut self.unused);
-        let _ = writeln!(self.out, "wire unused_ok = ^{{1'b0, {}}};", unused.join(", "));
+        let _ = writeln!(
+            self.out,
+            "wire unused_ok = ^{{1'b0, {}}};",
+            unused.join(", ")
+        );
         self.out
     }
 
     fn host_port(&mut self) {
         for p in [
-            "host_c0_almfull", "host_c1_almfull", "host_rd_rsp_valid", "host_rd_rsp_mdata",
-            "host_rd_rsp_cl_num", "host_rd_rsp_data", "host_wr_rsp_valid", "host_wr_rsp_mdata",
-            "host_mmio_valid", "host_mmio_write", "host_mmio_addr", "host_mmio_tid",
+            "host_c0_almfull",
+            "host_c1_almfull",
+            "host_rd_rsp_valid",
+            "host_rd_rsp_mdata",
+            "host_rd_rsp_cl_num",
+            "host_rd_rsp_data",
+            "host_wr_rsp_valid",
+            "host_wr_rsp_mdata",
+            "host_mmio_valid",
+            "host_mmio_write",
+            "host_mmio_addr",
+            "host_mmio_tid",
             "host_mmio_wdata",
         ] {
             self.line(format!("root${p} = {p};"));
         }
         for p in [
-            "host_rd_req_valid", "host_rd_req_addr", "host_rd_req_cl_len", "host_rd_req_mdata",
-            "host_wr_req_valid", "host_wr_req_addr", "host_wr_req_cl_len", "host_wr_req_sop",
-            "host_wr_req_mdata", "host_wr_req_data", "host_mmio_rsp_valid", "host_mmio_rsp_tid",
+            "host_rd_req_valid",
+            "host_rd_req_addr",
+            "host_rd_req_cl_len",
+            "host_rd_req_mdata",
+            "host_wr_req_valid",
+            "host_wr_req_addr",
+            "host_wr_req_cl_len",
+            "host_wr_req_sop",
+            "host_wr_req_mdata",
+            "host_wr_req_data",
+            "host_mmio_rsp_valid",
+            "host_mmio_rsp_tid",
             "host_mmio_rsp_data",
         ] {
             self.line(format!("{p} = root${p};"));
@@ -98,7 +125,8 @@ impl<'a> Wiring<'a> {
             return format!("{port}${i}");
         }
         let low = hp::MDATA_BITS - route;
-        self.unused.push(format!("{port}${i}[{}:{low}]", hp::MDATA_BITS - 1));
+        self.unused
+            .push(format!("{port}${i}[{}:{low}]", hp::MDATA_BITS - 1));
         format!("{{{route}'d{i}, {port}${i}[{}:0]}}", low - 1)
     }
 
@@ -194,9 +222,14 @@ impl<'a> Wiring<'a> {
             }
         }
         for j in 1..self.shape.nodes.len() {
-            let (p, side) = self.shape.parent(Child::Node(j)).expect("non-root node has a parent");
+            let (p, side) = self
+                .shape
+                .parent(Child::Node(j))
+                .expect("non-root node has a parent");
             for k in ["rsp", "wrsp", "mmio"] {
-                self.line(format!("dn_{k}${j}$in_valid = dn_{k}${p}$out_valid${side};"));
+                self.line(format!(
+                    "dn_{k}${j}$in_valid = dn_{k}${p}$out_valid${side};"
+                ));
                 self.line(format!("dn_{k}${j}$in_dest = dn_{k}${p}$out_dest;"));
                 self.line(format!("dn_{k}${j}$in_payload = dn_{k}${p}$out_payload;"));
             }
@@ -207,16 +240,22 @@ impl<'a> Wiring<'a> {
         let Some((p, side)) = self.shape.parent(Child::Leaf(i)) else {
             // A single leaf hangs straight off the root port.
             for (leaf, root) in [
-                ("leaf_rd_rsp_valid", "rsp_valid"), ("leaf_rd_rsp_mdata", "rsp_mdata"),
-                ("leaf_rd_rsp_cl_num", "rsp_cl_num"), ("leaf_rd_rsp_data", "rsp_data"),
-                ("leaf_wr_rsp_valid", "wrsp_valid"), ("leaf_wr_rsp_mdata", "wrsp_mdata"),
-                ("leaf_mmio_valid", "mmio_valid"), ("leaf_mmio_write", "mmio_write"),
-                ("leaf_mmio_addr", "mmio_addr"), ("leaf_mmio_tid", "mmio_tid"),
+                ("leaf_rd_rsp_valid", "rsp_valid"),
+                ("leaf_rd_rsp_mdata", "rsp_mdata"),
+                ("leaf_rd_rsp_cl_num", "rsp_cl_num"),
+                ("leaf_rd_rsp_data", "rsp_data"),
+                ("leaf_wr_rsp_valid", "wrsp_valid"),
+                ("leaf_wr_rsp_mdata", "wrsp_mdata"),
+                ("leaf_mmio_valid", "mmio_valid"),
+                ("leaf_mmio_write", "mmio_write"),
+                ("leaf_mmio_addr", "mmio_addr"),
+                ("leaf_mmio_tid", "mmio_tid"),
                 ("leaf_mmio_wdata", "mmio_wdata"),
             ] {
                 self.line(format!("{leaf}${i} = root${root};"));
             }
-            self.unused.extend(["root$rsp_dest", "root$wrsp_dest", "root$mmio_dest"].map(String::from));
+            self.unused
+                .extend(["root$rsp_dest", "root$wrsp_dest", "root$mmio_dest"].map(String::from));
             return;
         };
         let v = side;
@@ -224,18 +263,35 @@ impl<'a> Wiring<'a> {
         let rsp = format!("dn_rsp${p}$out_payload");
         let mmio = format!("dn_mmio${p}$out_payload");
         self.line(format!("leaf_rd_rsp_valid${i} = dn_rsp${p}$out_valid${v};"));
-        self.line(format!("leaf_rd_rsp_mdata${i} = {};", slice(&rsp, rd_rsp::MDATA, hp::MDATA_BITS)));
-        self.line(format!("leaf_rd_rsp_cl_num${i} = {};", slice(&rsp, rd_rsp::CL_NUM, 2)));
-        self.line(format!("leaf_rd_rsp_data${i} = {};", slice(&rsp, rd_rsp::DATA, hp::DATA_BITS)));
-        self.line(format!("leaf_wr_rsp_valid${i} = dn_wrsp${p}$out_valid${v};"));
+        self.line(format!(
+            "leaf_rd_rsp_mdata${i} = {};",
+            slice(&rsp, rd_rsp::MDATA, hp::MDATA_BITS)
+        ));
+        self.line(format!(
+            "leaf_rd_rsp_cl_num${i} = {};",
+            slice(&rsp, rd_rsp::CL_NUM, 2)
+        ));
+        self.line(format!(
+            "leaf_rd_rsp_data${i} = {};",
+            slice(&rsp, rd_rsp::DATA, hp::DATA_BITS)
+        ));
+        self.line(format!(
+            "leaf_wr_rsp_valid${i} = dn_wrsp${p}$out_valid${v};"
+        ));
         self.line(format!("leaf_wr_rsp_mdata${i} = dn_wrsp${p}$out_payload;"));
         self.line(format!("leaf_mmio_valid${i} = dn_mmio${p}$out_valid${v};"));
-        self.line(format!("leaf_mmio_write${i} = {mmio}[{}];", mmio_req::WRITE));
+        self.line(format!(
+            "leaf_mmio_write${i} = {mmio}[{}];",
+            mmio_req::WRITE
+        ));
         self.line(format!(
             "leaf_mmio_addr${i} = {};",
             slice(&mmio, mmio_req::ADDR, hp::MMIO_ADDR_BITS)
         ));
-        self.line(format!("leaf_mmio_tid${i} = {};", slice(&mmio, mmio_req::TID, hp::TID_BITS)));
+        self.line(format!(
+            "leaf_mmio_tid${i} = {};",
+            slice(&mmio, mmio_req::TID, hp::TID_BITS)
+        ));
         self.line(format!(
             "leaf_mmio_wdata${i} = {};",
             slice(&mmio, mmio_req::WDATA, hp::MMIO_DATA_BITS)
