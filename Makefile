@@ -1,0 +1,71 @@
+# Optimus-RS. `make demo` runs the main job, `make test` the whole test suite; both install
+# what they need (apt packages) first. `make help` lists the rest.
+
+CARGO ?= cargo
+BUILD ?= build
+RTL := $(BUILD)/rtl
+LEAVES_ALL := 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
+GEN := $(CARGO) run -q --release -p optimus-hdl --bin gen-verilog --
+LINT := verilator --lint-only -Wall -Wno-DECLFILENAME
+
+.PHONY: help demo test deps unit lint sim-test vfio-guest bench-mux synth-report rtl style clean
+
+help:
+	@echo "make demo          generate the RTL and benchmark the 8-leaf mux tree"
+	@echo "make test          everything CI runs: unit tests, Verilog lint, Verilator testbenches"
+	@echo "make bench-mux     utilization, fairness and latency of the mux tree (table)"
+	@echo "make synth-report  yosys area and logic depth, tree vs flat mux, N = 2, 4, 8, 16"
+	@echo "make rtl           write build/rtl/n<N>/optimus_mux_tree.v for N = 1..16"
+	@echo "make lint          verilator -Wall on every emitted file"
+	@echo "make vfio-guest    VFIO backend test in a QEMU guest with an emulated IOMMU"
+
+deps:
+	@scripts/deps.sh verilator
+
+demo: deps
+	@echo "== Optimus-RS demo: the multiplexer tree, 8 leaves =="
+	@$(GEN) mux-tree --leaves 8 --out $(RTL)/n8
+	$(CARGO) run -q --release -p optimus-sim-tests --bin bench-mux -- --leaves 8
+
+test: deps style unit lint sim-test vfio-guest
+	@echo "make test: all passed"
+
+style:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
+
+unit:
+	$(CARGO) test -q -p optimus-hdl -p optimus-driver
+
+# The VFIO backend for real: a QEMU guest with an emulated Intel IOMMU and the edu device.
+vfio-guest:
+	driver/tests/qemu/run-vfio-guest.sh
+
+rtl:
+	@for n in $(LEAVES_ALL); do \
+	    $(GEN) mux-tree --leaves $$n --out $(RTL)/n$$n >/dev/null && \
+	    $(GEN) flat-mux --leaves $$n --out $(RTL)/n$$n >/dev/null || exit 1; \
+	done
+	@echo "rtl: wrote $(RTL)/n{1..16}/{optimus_mux_tree,optimus_flat_mux}.v"
+
+lint: deps rtl
+	@for n in $(LEAVES_ALL); do \
+	    for top in optimus_mux_tree optimus_flat_mux; do \
+	        $(LINT) --top-module $$top $(RTL)/n$$n/$$top.v || { echo "lint: $$top N=$$n FAILED"; exit 1; }; \
+	    done; \
+	done
+	@echo "lint: 32 files clean (verilator -Wall, N = 1..16, tree and flat mux)"
+
+sim-test: deps
+	$(CARGO) test --release -p optimus-sim-tests
+
+bench-mux: deps
+	$(CARGO) run -q --release -p optimus-sim-tests --bin bench-mux -- --markdown $(BUILD)/bench-mux.md
+
+synth-report:
+	@scripts/deps.sh yosys
+	@scripts/synth-report.sh
+
+clean:
+	rm -rf $(BUILD)
+	$(CARGO) clean
