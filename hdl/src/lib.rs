@@ -10,3 +10,4 @@
 pub mod emit;
 pub mod host_port;
 pub mod mux;
+pub mod shell;
