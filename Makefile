@@ -37,7 +37,7 @@ style:
 	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
 
 unit:
-	$(CARGO) test -q -p optimus-hdl -p optimus-driver
+	$(CARGO) test -q -p optimus-regs -p optimus-hdl -p optimus-driver
 
 # The VFIO backend for real: a QEMU guest with an emulated Intel IOMMU and the edu device.
 vfio-guest:

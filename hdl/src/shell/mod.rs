@@ -4,7 +4,8 @@
 //! slot's slice, adds the slice base, answers faulting requests itself, drains the slot on
 //! SLOT_RESET and holds new requests while the preemption controller gates the slot
 //! (`shared/design.md` §3 and §5). [`emit_auditor`] emits it as lint-clean Verilog.
-//! Not yet here: the monitor, the preemption controller, the accelerators and the
+//! [`monitor::Monitor`] is the register file of MMIO page 0 (§3), its offsets taken from
+//! `optimus-regs`. Not yet here: the preemption controller, the accelerators and the
 //! composition into `optimus_shell`.
 
 use rust_hdl::prelude::*;
@@ -17,6 +18,7 @@ pub mod auditor_rd;
 pub mod auditor_wr;
 pub mod concat;
 pub mod emit_auditor;
+pub mod monitor;
 
 /// A write beat as the auditor queues it: `{data, mdata, addr, cl_len}` (the accelerator's
 /// `sop` is not kept: framing is by count). Read requests are queued as
