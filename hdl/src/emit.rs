@@ -82,9 +82,10 @@ fn header(top: &str, leaves: usize) -> String {
     )
 }
 
-/// rust-hdl's Verilog for `block`, with its module names moved under `prefix` so that
-/// several generated designs can sit in one simulation or synthesis run.
-fn rust_hdl_verilog<B: Block>(block: &B, prefix: &str) -> Result<String, EmitError> {
+/// rust-hdl's Verilog for `block`, its top module named `{prefix}_core` and its submodules
+/// `{prefix}_core$<path>`, so that several generated designs can sit in one simulation or
+/// synthesis run. Every emitter of the crate goes through here.
+pub(crate) fn rust_hdl_verilog<B: Block>(block: &B, prefix: &str) -> Result<String, EmitError> {
     check_all(block).map_err(|e| EmitError::Check(format!("{e:?}")))?;
     let mut defines = ModuleDefines::default();
     block.accept("top", &mut defines);
