@@ -7,7 +7,9 @@
 //! What is not here: anything about the host (drivers, IOMMU, tenants). This crate knows
 //! only wires and cycles.
 
+pub mod accel;
 pub mod emit;
+pub mod emit_block;
 pub mod host_port;
 pub mod mux;
 pub mod shell;

@@ -26,8 +26,11 @@ extern crate std;
 
 pub mod accel;
 pub mod export;
+pub mod hasher;
+pub mod linked_list;
 pub mod membench;
 pub mod monitor;
+pub mod rogue;
 
 /// Bytes per MMIO page: page `p` covers byte offsets `[p·4096, (p+1)·4096)` (design.md §3).
 pub const PAGE_SIZE: u64 = 4096;

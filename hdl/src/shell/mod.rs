@@ -19,6 +19,7 @@ pub mod auditor_wr;
 pub mod concat;
 pub mod emit_auditor;
 pub mod monitor;
+pub mod preempt;
 
 /// A write beat as the auditor queues it: `{data, mdata, addr, cl_len}` (the accelerator's
 /// `sop` is not kept: framing is by count). Read requests are queued as
