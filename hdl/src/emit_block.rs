@@ -103,3 +103,38 @@ pub fn yosys_check(verilog: &str, top: &str) -> Result<bool, String> {
         ))
     }
 }
+
+/// Runs `verilator --lint-only -Wall -Wno-DECLFILENAME` on `verilog` with top module `top`.
+/// `Ok(false)`: Verilator is not installed (nothing was checked); `Err`: its warnings.
+pub fn verilator_lint(verilog: &str, top: &str) -> Result<bool, String> {
+    let dir = std::env::temp_dir().join(format!("optimus-lint-{top}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let file = dir.join(format!("{top}.v"));
+    std::fs::write(&file, verilog).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    let out = Command::new("verilator")
+        .args([
+            "--lint-only",
+            "-Wall",
+            "-Wno-DECLFILENAME",
+            "--top-module",
+            top,
+        ])
+        .arg(&file)
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = match out {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(format!("cannot run verilator: {e}")),
+    };
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() && !log.contains("%Warning") {
+        Ok(true)
+    } else {
+        Err(log)
+    }
+}

@@ -13,5 +13,9 @@ pub const TOP: &str = "optimus_auditor";
 pub fn auditor_verilog() -> Result<String, String> {
     let mut auditor = Auditor::default();
     auditor.connect_all();
-    crate::emit_block::block_verilog(&auditor, TOP, "shell::auditor, docs in hdl/src/shell/auditor.rs")
+    crate::emit_block::block_verilog(
+        &auditor,
+        TOP,
+        "shell::auditor, docs in hdl/src/shell/auditor.rs",
+    )
 }
