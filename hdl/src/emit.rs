@@ -110,7 +110,7 @@ pub(crate) fn rust_hdl_verilog<B: Block>(block: &B, prefix: &str) -> Result<Stri
 }
 
 /// Contract ports of the wrapper: (name, width per leaf, direction is output, per leaf).
-const PORTS: &[(&str, usize, bool, bool)] = &[
+pub(crate) const PORTS: &[(&str, usize, bool, bool)] = &[
     ("host_c0_almfull", 1, false, false),
     ("host_c1_almfull", 1, false, false),
     ("host_rd_req_valid", 1, true, false),

@@ -18,6 +18,8 @@ pub mod auditor_rd;
 pub mod auditor_wr;
 pub mod concat;
 pub mod emit_auditor;
+pub mod mmio_front;
+pub mod mmio_guard;
 pub mod monitor;
 pub mod preempt;
 
