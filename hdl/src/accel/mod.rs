@@ -49,3 +49,14 @@ pub mod rogue;
 pub const MMIO_LATENCY: usize = 2;
 /// Bits of `mdata` an accelerator may use (the tree takes the top ⌈log2 16⌉ = 4 bits).
 pub const MDATA_BITS: usize = 12;
+
+use optimus_bitstreams::AccelKind;
+
+/// The Verilog of an accelerator kind, as module `optimus_acc_<kind>`.
+pub fn verilog(kind: AccelKind) -> Result<String, String> {
+    match kind {
+        AccelKind::Membench | AccelKind::LinkedList | AccelKind::Hasher | AccelKind::Rogue => {
+            Err(format!("the {kind} accelerator is not built yet"))
+        }
+    }
+}

@@ -16,6 +16,7 @@ pub mod auditor_check;
 pub mod auditor_fault;
 pub mod auditor_rd;
 pub mod auditor_wr;
+pub mod compose;
 pub mod concat;
 pub mod emit_auditor;
 pub mod mmio_front;
