@@ -39,6 +39,119 @@ pub mod mode {
 /// Width of BUF_ADDR, a byte address covering the whole 42-bit line space (design.md §4.1).
 pub const BUF_ADDR_BITS: u32 = 48;
 
+/// ACCEL_ID of MemBench, `[L, H]` (our choice: "MEMBENCH", "optimus" + version 1).
+pub const ACCEL_ID: [u64; 2] = [0x4d45_4d42_454e_4348, 0x6f70_7469_6d75_7301];
+
+/// STATE_SIZE: the snapshot is one cache line ([`snapshot`]).
+pub const STATE_SIZE: u64 = 64;
+
+/// MODE bits that must be 0 for a valid job (our choice: every bit but READ, WRITE, RANDOM and
+/// the length code is reserved, so a future mode bit is never silently ignored).
+pub const MODE_RESERVED: u64 = !(mode::READ | mode::WRITE | mode::RANDOM | mode::CL_LEN_MASK);
+
+/// BUF_ADDR / SNAPSHOT_ADDR bits that must be 0: the low 6 (64-byte aligned) and those above
+/// [`BUF_ADDR_BITS`].
+pub const ADDR_RESERVED: u64 = !(((1 << BUF_ADDR_BITS) - 1) & !0x3f);
+
+/// Largest BUF_LINES (the buffer must fit the 42-bit line space).
+pub const MAX_BUF_LINES: u64 = (1 << crate::LINE_ADDR_BITS) - 1;
+
+/// Lines per request of `cl_len` code 0, 1 or 3; `None` for the illegal 2.
+pub const fn lines_of(cl_len: u64) -> Option<u64> {
+    match cl_len {
+        0 => Some(1),
+        1 => Some(2),
+        3 => Some(4),
+        _ => None,
+    }
+}
+
+/// Whether START_NEW (or START_RESUME) accepts these application registers (design.md §4.1
+/// plus our choices): BUF_ADDR 64-byte aligned, below 2^48, its line address a multiple of
+/// L; BUF_LINES non-zero, a multiple of L, at most [`MAX_BUF_LINES`]; TOTAL_LINES non-zero, a
+/// multiple of L; MODE with READ or WRITE, a legal length code, no reserved bit.
+pub const fn job_valid(buf_addr: u64, buf_lines: u64, total_lines: u64, mode_reg: u64) -> bool {
+    let Some(len) = lines_of(mode::cl_len(mode_reg)) else {
+        return false;
+    };
+    buf_addr & ADDR_RESERVED == 0
+        && (buf_addr >> 6) % len == 0
+        && buf_lines != 0
+        && buf_lines % len == 0
+        && buf_lines <= MAX_BUF_LINES
+        && total_lines != 0
+        && total_lines % len == 0
+        && mode_reg & (mode::READ | mode::WRITE) != 0
+        && mode_reg & MODE_RESERVED == 0
+}
+
+/// murmur3's 32-bit finaliser (`fmix32`): the hash of the random order.
+pub const fn fmix32(mut h: u32) -> u32 {
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^ (h >> 16)
+}
+
+/// The first multiplier constant of [`fmix32`].
+pub const FMIX_C1: u32 = 0x85eb_ca6b;
+/// The second multiplier constant of [`fmix32`].
+pub const FMIX_C2: u32 = 0xc2b2_ae35;
+
+/// The buffer line (relative to BUF_ADDR) where request `r` of a stream starts.
+///
+/// * Sequential: `(r·L) mod BUF_LINES` (design.md §4.1: job line j is buffer line j mod
+///   BUF_LINES).
+/// * Random (our definition): with `n = BUF_LINES / L` request slots,
+///   `L · ((fmix32(SEED[31:0] XOR r[31:0]) · n) >> 32)`: a multiply-high maps the hash
+///   uniformly onto the slots, no divider. The hardware computes exactly this.
+///
+/// Both streams of a job use the same order. `len` is L (1, 2 or 4).
+pub const fn request_line(random: bool, seed: u64, r: u64, buf_lines: u64, len: u64) -> u64 {
+    if random {
+        let h = fmix32((seed as u32) ^ (r as u32)) as u128;
+        let slot = (h * (buf_lines / len) as u128) >> 32;
+        len * slot as u64
+    } else {
+        ((r as u128 * len as u128) % buf_lines as u128) as u64
+    }
+}
+
+/// Word `w` (0..8) that the write stream stores in buffer line `k`: `SEED + 8·k + w`, wrapping
+/// (design.md §4.1).
+pub const fn pattern_word(seed: u64, k: u64, w: u64) -> u64 {
+    seed.wrapping_add(k.wrapping_mul(8)).wrapping_add(w)
+}
+
+/// The one-line snapshot MemBench writes at SNAPSHOT_ADDR on PAUSE: eight little-endian 64-bit
+/// words, word `i` at byte `8·i` (our layout). Taken when nothing is outstanding, so lines
+/// issued = lines completed for each stream.
+pub mod snapshot {
+    /// Word index: read lines issued and returned.
+    pub const RD_LINES: usize = 0;
+    /// Word index: write lines issued and acknowledged.
+    pub const WR_LINES: usize = 1;
+    /// Word index: sequential position of the read stream (buffer line of its next request).
+    pub const RD_POS: usize = 2;
+    /// Word index: sequential position of the write stream.
+    pub const WR_POS: usize = 3;
+    /// Word index: CHECKSUM.
+    pub const CHECKSUM: usize = 4;
+    /// Word index: CYCLES.
+    pub const CYCLES: usize = 5;
+    /// Word index: reserved, written 0.
+    pub const RESERVED: usize = 6;
+    /// Word index: [`MAGIC`]; START_RESUME from a line without it leaves STATE idle.
+    pub const MAGIC_WORD: usize = 7;
+    /// "MBSNAP" and layout version 1.
+    pub const MAGIC: u64 = 0x4d42_534e_4150_0001;
+    /// Words in the snapshot.
+    pub const WORDS: usize = 8;
+    /// The `mdata` of the snapshot's read and write requests (bit 11 set: never a stream's).
+    pub const MDATA: u64 = 0x0fff;
+}
+
 const fn reg(
     name: &'static str,
     offset: u64,
@@ -231,6 +344,43 @@ mod tests {
         for off in (0..0x1000).filter(|o| !offs.contains(o)) {
             assert_eq!(decode(off), None, "{off:#x}");
         }
+    }
+
+    #[test]
+    fn validity_follows_design_md() {
+        let m = mode::with_cl_len(mode::READ, 3);
+        assert!(job_valid(0x1000, 8, 16, m));
+        assert!(!job_valid(0x1040, 8, 16, m), "line 0x41 not a multiple of 4");
+        assert!(!job_valid(0x1001, 8, 16, m), "not 64-byte aligned");
+        assert!(!job_valid(1 << 48, 8, 16, m), "above 48 bits");
+        assert!(!job_valid(0x1000, 0, 16, m));
+        assert!(!job_valid(0x1000, 6, 16, m));
+        assert!(!job_valid(0x1000, 8, 0, m));
+        assert!(!job_valid(0x1000, 8, 18, m));
+        assert!(!job_valid(0x1000, 8, 16, mode::with_cl_len(mode::READ, 2)));
+        assert!(!job_valid(0x1000, 8, 16, mode::with_cl_len(0, 3)));
+        assert!(!job_valid(0x1000, 8, 16, m | 8));
+        assert!(job_valid(0x1040, 3, 5, mode::WRITE | mode::RANDOM));
+        assert!(!job_valid(0, MAX_BUF_LINES + 1, 1, mode::READ));
+    }
+
+    #[test]
+    fn orders_stay_in_the_buffer_and_aligned() {
+        assert_eq!(fmix32(0), 0);
+        assert_eq!(fmix32(1), 0x514e_28b7);
+        for (buf, len) in [(1, 1), (6, 2), (64, 4), (1000, 1), ((1 << 42) - 4, 4)] {
+            let mut seen = std::collections::BTreeSet::new();
+            for r in 0..200 {
+                for random in [false, true] {
+                    let l = request_line(random, 0xabcdef, r, buf, len);
+                    assert!(l + len <= buf && l % len == 0, "{buf} {len} {r}");
+                    seen.insert(l);
+                }
+            }
+            assert!(seen.len() as u64 >= (buf / len).min(100));
+        }
+        assert_eq!(request_line(false, 0, 5, 8, 2), 2);
+        assert_eq!(pattern_word(u64::MAX, 1, 7), 14);
     }
 
     #[test]
