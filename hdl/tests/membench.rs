@@ -140,11 +140,19 @@ fn run_job(j: &Job, cfg: HostCfg, preload: bool) -> Host<MemBench> {
     program(&mut h, j);
     ctl(&mut h, Ctl::StartNew);
     finish(&mut h, 40 * j.total + 200);
-    check_result(&mut h, j, &before, preload);
+    check_result(&mut h, j, &before, preload, 0);
     h
 }
 
-fn check_result(h: &mut Host<MemBench>, j: &Job, before: &HashMap<u64, Line>, preload: bool) {
+/// `snap_read`: wrapping sum of the words of the snapshot lines the host returned (resumes),
+/// which the host counts in `rd_sum` but MemBench does not.
+fn check_result(
+    h: &mut Host<MemBench>,
+    j: &Job,
+    before: &HashMap<u64, Line>,
+    preload: bool,
+    snap_read: u64,
+) {
     let what = format!("{j:x?}");
     assert_eq!(
         reg(h, MemBenchReg::DoneLines),
@@ -153,7 +161,8 @@ fn check_result(h: &mut Host<MemBench>, j: &Job, before: &HashMap<u64, Line>, pr
     );
     let sum = reg(h, MemBenchReg::Checksum);
     assert_eq!(
-        sum, h.rd_sum,
+        sum,
+        h.rd_sum.wrapping_sub(snap_read),
         "CHECKSUM = sum of the words the host returned, {what}"
     );
     if !(j.rd() && j.wr()) || preload {
@@ -381,6 +390,8 @@ fn pause_resume(j: &Job, at: &[u64], reset: bool, move_snap: bool, cfg: HostCfg)
     program(&mut h, j);
     ctl(&mut h, Ctl::StartNew);
     let mut snap_at = SNAP;
+    let mut snap_read = 0u64;
+    let mut pauses = 0;
     for (i, &t) in at.iter().enumerate() {
         h.run(t);
         if h.state() != State::Running as u64 {
@@ -400,7 +411,9 @@ fn pause_resume(j: &Job, at: &[u64], reset: bool, move_snap: bool, cfg: HostCfg)
             reg(&mut h, MemBenchReg::DoneLines)
         );
         assert_eq!(s[snapshot::CHECKSUM], reg(&mut h, MemBenchReg::Checksum));
-        assert_eq!(s[snapshot::CHECKSUM], h.rd_sum);
+        assert_eq!(s[snapshot::CHECKSUM], h.rd_sum.wrapping_sub(snap_read));
+        snap_read = s.iter().fold(snap_read, |a, &w| a.wrapping_add(w));
+        pauses += 1;
         h.run(5);
         assert_eq!(h.state(), State::Paused as u64);
         if reset {
@@ -417,12 +430,38 @@ fn pause_resume(j: &Job, at: &[u64], reset: bool, move_snap: bool, cfg: HostCfg)
         }
         ctl(&mut h, Ctl::StartResume);
     }
+    assert!(pauses >= 2, "only {pauses} pauses taken, {j:x?}");
     finish(&mut h, 40 * j.total + 500);
+    // Each request issued exactly once, in order, across the pauses.
+    let snaps: Vec<u64> = (0..=at.len() as u64).map(|i| SNAP / 64 + 3 * i).collect();
+    let reads: Vec<u64> = h
+        .rd_log
+        .iter()
+        .map(|&(_, a, _)| a)
+        .filter(|a| !snaps.contains(a))
+        .collect();
+    let writes: Vec<u64> = h
+        .wr_log
+        .iter()
+        .map(|&(_, a, _)| a)
+        .filter(|a| !snaps.contains(a))
+        .collect();
+    let none = Vec::new();
+    assert_eq!(
+        reads,
+        if j.rd() { j.requests() } else { none.clone() },
+        "reads {j:x?}"
+    );
+    assert_eq!(
+        writes,
+        if j.wr() { j.requests() } else { none },
+        "writes {j:x?}"
+    );
     // Memory outside the buffer: only snapshot lines may have been written.
     for a in [SNAP / 64, snap_at / 64] {
         h.mem.remove(&a);
     }
-    check_result(&mut h, j, &before, preload);
+    check_result(&mut h, j, &before, preload, snap_read);
 }
 
 #[test]
