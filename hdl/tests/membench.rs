@@ -656,3 +656,23 @@ fn host_writes_packets_and_acknowledges_each_once() {
     );
     assert!(h.idle());
 }
+
+#[test]
+fn almfull_stalls_both_streams_and_is_never_overrun() {
+    // One line per request and long almfull bursts: a stream that ignored almfull would
+    // present a ninth request inside a burst, which the host rejects.
+    let j = Job::new(true, true, true, 0, 64, 160);
+    let cfg = HostCfg {
+        seed: 21,
+        almfull_pct: 50,
+        ..HostCfg::default()
+    };
+    let h = run_job(&j, cfg, true);
+    for log in [&h.rd_log, &h.wr_log] {
+        let span = log.last().unwrap().0 - log[0].0 + 1;
+        assert!(
+            span > log.len() as u64 * 3 / 2,
+            "almfull stalled the stream: {span} cycles"
+        );
+    }
+}
