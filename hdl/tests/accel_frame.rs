@@ -140,10 +140,8 @@ fn every_offset_reads_as_the_model_back_to_back() {
     let mut b = Bench::new();
     b.state = 4;
     // Every word address of the first 0x100 bytes, one read per cycle, plus a far one.
-    let mut tid = 0;
-    for off in (0..0x100).step_by(4).chain([0xff8, 0xffc]) {
-        b.step(Some((false, off, tid & 0x1ff, 0)));
-        tid += 1;
+    for (tid, off) in (0..0x100).step_by(4).chain([0xff8, 0xffc]).enumerate() {
+        b.step(Some((false, off, tid as u64 & 0x1ff, 0)));
     }
     b.idle(4);
     assert!(b.due.is_empty());
@@ -152,18 +150,16 @@ fn every_offset_reads_as_the_model_back_to_back() {
 #[test]
 fn writes_land_only_in_writable_registers_and_reads_see_them_next_cycle() {
     let mut b = Bench::new();
-    let mut tid = 7;
-    for off in (0..0x90).step_by(4) {
-        let v = 0x1111_0000_0000_0000 ^ off * 0x0101;
+    for (tid, off) in (0..0x90).step_by(4).enumerate() {
+        let v = 0x1111_0000_0000_0000 ^ (off * 0x0101);
         // A write, then immediately a read of the same offset.
         b.step(Some((true, off, 0, v)));
-        b.step(Some((false, off, tid, 0)));
-        tid += 1;
+        b.step(Some((false, off, tid as u64 + 7, 0)));
     }
     b.idle(4);
     // Stored registers come out on the ports too.
-    for i in 0..8 {
-        let want = if WRITABLE[i] { b.app[i] } else { 0 };
+    for (i, &w) in WRITABLE.iter().enumerate() {
+        let want = if w { b.app[i] } else { 0 };
         assert_eq!(b.f.app[i].val().to_u64(), want, "app[{i}]");
     }
     assert_eq!(b.f.snapshot_addr.val().to_u64(), b.snap);

@@ -350,7 +350,10 @@ mod tests {
     fn validity_follows_design_md() {
         let m = mode::with_cl_len(mode::READ, 3);
         assert!(job_valid(0x1000, 8, 16, m));
-        assert!(!job_valid(0x1040, 8, 16, m), "line 0x41 not a multiple of 4");
+        assert!(
+            !job_valid(0x1040, 8, 16, m),
+            "line 0x41 not a multiple of 4"
+        );
         assert!(!job_valid(0x1001, 8, 16, m), "not 64-byte aligned");
         assert!(!job_valid(1 << 48, 8, 16, m), "above 48 bits");
         assert!(!job_valid(0x1000, 0, 16, m));
