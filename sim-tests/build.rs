@@ -1,4 +1,5 @@
-//! Builds one Verilated `optimus_mux_tree` model per leaf count in [`LEAVES`].
+//! Builds one Verilated `optimus_mux_tree` model per leaf count in [`LEAVES`], and one
+//! `optimus_shell` model per configuration in [`SHELLS`] (`bitstreams/<name>/`).
 //!
 //! For each N: the Verilog comes from `optimus_hdl::emit::mux_tree_verilog(N)` (or from
 //! `$OPTIMUS_MUX_VERILOG_DIR/mux_n{N}.v`, to test another implementation of the same ports),
@@ -22,6 +23,9 @@ use std::{env, fs, thread};
 /// table generated from it).
 const LEAVES: &[usize] = &[1, 2, 3, 4, 5, 8, 16];
 
+/// Shell configurations the tests and benchmarks need (names of `bitstreams/<name>/`).
+const SHELLS: &[&str] = &["pair2", "membench8"];
+
 /// Verilator options. `-Wno-fatal`: lint is the HDL crate's job, the testbench runs whatever
 /// it is given. `--x-initial fast`: rust-hdl registers start from `initial` blocks anyway.
 /// `--output-split-cfuncs 3000`: smaller C++ functions compile about 30% faster at the same
@@ -39,8 +43,6 @@ const VERILATOR_ARGS: &[&str] = &[
     "-Wno-fatal",
     "-Wno-lint",
     "-Wno-style",
-    "--top-module",
-    "optimus_mux_tree",
 ];
 
 /// C++ optimisation of the models. Measured on the 16-leaf tree (2-core machine): -O1 compiles
@@ -50,14 +52,37 @@ const MODEL_OPT: &str = "1";
 
 const INSTALL_HINT: &str = "install verilator: apt-get install verilator, or run `make test`";
 
+/// One model to build: a tree (`shell == None`) or a shell.
+#[derive(Clone, Copy)]
 struct Job {
     leaves: usize,
-    verilog: String,
+    shell: Option<&'static str>,
+}
+
+impl Job {
+    /// File and symbol stem: `mux_n8`, `shell_pair2`.
+    fn stem(&self) -> String {
+        match self.shell {
+            None => format!("mux_n{}", self.leaves),
+            Some(name) => format!("shell_{name}"),
+        }
+    }
+
+    fn top(&self) -> &'static str {
+        if self.shell.is_some() {
+            "optimus_shell"
+        } else {
+            "optimus_mux_tree"
+        }
+    }
 }
 
 fn main() {
     for path in ["build.rs", "csrc/mux_shim.cpp", "csrc/mux_abi.h"] {
         println!("cargo:rerun-if-changed={path}");
+    }
+    for name in SHELLS {
+        println!("cargo:rerun-if-changed=../bitstreams/{name}/manifest.toml");
     }
     for var in [
         "OPTIMUS_MUX_VERILOG_DIR",
@@ -83,21 +108,29 @@ fn main() {
         .ok()
         .and_then(|j| j.parse().ok())
         .unwrap_or(2usize);
-    let queue = Mutex::new(LEAVES.iter().rev());
+    let jobs: Vec<Job> = SHELLS
+        .iter()
+        .map(|&name| Job {
+            leaves: 0,
+            shell: Some(name),
+        })
+        .chain(LEAVES.iter().rev().map(|&leaves| Job {
+            leaves,
+            shell: None,
+        }))
+        .collect();
+    let queue = Mutex::new(jobs.iter());
     let started = Instant::now();
     let rebuilt = Mutex::new(Vec::new());
     thread::scope(|s| {
         for _ in 0..workers.clamp(1, LEAVES.len()) {
             s.spawn(|| {
                 loop {
-                    let Some(&leaves) = queue.lock().expect("no worker panicked").next() else {
+                    let Some(&job) = queue.lock().expect("no worker panicked").next() else {
                         break;
                     };
                     let emit_started = Instant::now();
-                    let job = Job {
-                        leaves,
-                        verilog: verilog_for(leaves),
-                    };
+                    let verilog = verilog_for(&job);
                     let emit_secs = emit_started.elapsed().as_secs_f64();
                     let ctx = BuildCtx {
                         out: &out,
@@ -106,11 +139,12 @@ fn main() {
                         trace,
                         version: &version,
                     };
-                    if let Some(secs) = build_model(&ctx, &job) {
-                        rebuilt
-                            .lock()
-                            .expect("no worker panicked")
-                            .push((leaves, emit_secs, secs));
+                    if let Some(secs) = build_model(&ctx, &job, &verilog) {
+                        rebuilt.lock().expect("no worker panicked").push((
+                            job.stem(),
+                            emit_secs,
+                            secs,
+                        ));
                     }
                 }
             });
@@ -118,21 +152,21 @@ fn main() {
     });
     let mut rebuilt = rebuilt.into_inner().expect("no worker panicked");
     if !rebuilt.is_empty() {
-        rebuilt.sort_unstable_by_key(|r| r.0);
+        rebuilt.sort_by(|a, b| a.0.cmp(&b.0));
         let each: Vec<String> = rebuilt
             .iter()
-            .map(|(n, e, s)| format!("N={n} {e:.1}s+{s:.1}s"))
+            .map(|(n, e, s)| format!("{n} {e:.1}s+{s:.1}s"))
             .collect();
         println!(
-            "cargo:warning=built Verilated optimus_mux_tree models in {:.1}s (emit+build: {})",
+            "cargo:warning=built Verilated models in {:.1}s (emit+build: {})",
             started.elapsed().as_secs_f64(),
             each.join(", ")
         );
     }
 
     println!("cargo:rustc-link-search=native={}", out.display());
-    for n in LEAVES {
-        println!("cargo:rustc-link-lib=static=optimus_mux_n{n}");
+    for job in &jobs {
+        println!("cargo:rustc-link-lib=static=optimus_{}", job.stem());
     }
     println!("cargo:rustc-link-lib=stdc++");
 }
@@ -145,8 +179,19 @@ fn checking_only() -> bool {
     env::var("RUSTC_WORKSPACE_WRAPPER").is_ok_and(|w| w.contains("clippy-driver"))
 }
 
-/// The Verilog text of the tree for `leaves`.
-fn verilog_for(leaves: usize) -> String {
+/// The Verilog text of a job's design.
+fn verilog_for(job: &Job) -> String {
+    let leaves = job.leaves;
+    if let Some(name) = job.shell {
+        let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"))
+            .join("../bitstreams")
+            .join(name);
+        let manifest = optimus_bitstreams::Manifest::load(&dir)
+            .unwrap_or_else(|e| panic!("configuration {name}: {e}"));
+        let id = manifest.shell_id(optimus_regs::VERSION);
+        return optimus_hdl::shell::compose::shell_verilog(&manifest, id)
+            .unwrap_or_else(|e| panic!("optimus_hdl could not emit the shell {name}: {e}"));
+    }
     if let Some(dir) = env::var_os("OPTIMUS_MUX_VERILOG_DIR") {
         let path = Path::new(&dir).join(format!("mux_n{leaves}.v"));
         println!("cargo:rerun-if-changed={}", path.display());
@@ -181,25 +226,27 @@ struct BuildCtx<'a> {
 
 /// Verilates and compiles one model unless an identical one is already built; returns the
 /// seconds spent when it had to build.
-fn build_model(ctx: &BuildCtx, job: &Job) -> Option<f64> {
-    let n = job.leaves;
-    let name = format!("optimus_mux_n{n}");
-    let dir = ctx.out.join(format!("mux_n{n}"));
+fn build_model(ctx: &BuildCtx, job: &Job, verilog: &str) -> Option<f64> {
+    let stem = job.stem();
+    let name = format!("optimus_{stem}");
+    let dir = ctx.out.join(&stem);
     let lib = ctx.out.join(format!("lib{name}.a"));
     let stamp = dir.join("inputs.stamp");
-    let key = build_key(ctx, job);
+    let key = build_key(ctx, verilog);
     if lib.exists() && fs::read_to_string(&stamp).is_ok_and(|k| k == key) {
         return None;
     }
     let started = Instant::now();
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("create model dir");
-    let src = dir.join("optimus_mux_tree.v");
-    fs::write(&src, &job.verilog).expect("write Verilog");
+    let src = dir.join(format!("{}.v", job.top()));
+    fs::write(&src, verilog).expect("write Verilog");
 
-    let prefix = format!("Vmux_n{n}");
+    let prefix = format!("V{stem}");
     let mut cmd = Command::new("verilator");
     cmd.args(VERILATOR_ARGS)
+        .arg("--top-module")
+        .arg(job.top())
         .arg("--prefix")
         .arg(&prefix)
         .arg("--Mdir")
@@ -213,13 +260,13 @@ fn build_model(ctx: &BuildCtx, job: &Job) -> Option<f64> {
         .unwrap_or_else(|e| panic!("run verilator: {e}"));
     if !status.status.success() {
         panic!(
-            "verilator failed on the mux tree for N={n}:\n{}",
+            "verilator failed on {stem}:\n{}",
             String::from_utf8_lossy(&status.stderr)
         );
     }
 
     let unity = dir.join(format!("{name}_unity.cpp"));
-    fs::write(&unity, unity_source(&dir, &prefix, n)).expect("write unity file");
+    fs::write(&unity, unity_source(&dir, &prefix, job)).expect("write unity file");
 
     let include = ctx.root.join("include");
     let mut build = cc::Build::new();
@@ -249,19 +296,19 @@ fn build_model(ctx: &BuildCtx, job: &Job) -> Option<f64> {
 }
 
 /// Everything that decides the model's object code; a change in any of it rebuilds it.
-fn build_key(ctx: &BuildCtx, job: &Job) -> String {
+fn build_key(ctx: &BuildCtx, verilog: &str) -> String {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let shim = fs::read_to_string(manifest.join("csrc/mux_shim.cpp")).expect("read shim");
     let abi = fs::read_to_string(manifest.join("csrc/mux_abi.h")).expect("read abi header");
     format!(
         "{}\n{:?}\nopt {MODEL_OPT} trace {}\n{}\n{shim}\n{abi}\n{}",
-        ctx.version, VERILATOR_ARGS, ctx.trace, ctx.rt_flags, job.verilog
+        ctx.version, VERILATOR_ARGS, ctx.trace, ctx.rt_flags, verilog
     )
 }
 
 /// One translation unit with every generated `.cpp` and the shim: one compiler start instead of
 /// ten, and the optimiser sees the whole model.
-fn unity_source(dir: &Path, prefix: &str, n: usize) -> String {
+fn unity_source(dir: &Path, prefix: &str, job: &Job) -> String {
     let mut files: Vec<String> = fs::read_dir(dir)
         .expect("read model dir")
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
@@ -275,8 +322,8 @@ fn unity_source(dir: &Path, prefix: &str, n: usize) -> String {
     }
     writeln!(s, "#define OPTIMUS_TOP {prefix}").expect("write to String");
     writeln!(s, "#define OPTIMUS_HEADER \"{prefix}.h\"").expect("write to String");
-    writeln!(s, "#define OPTIMUS_LEAVES {n}").expect("write to String");
-    writeln!(s, "#define OPTIMUS_FN(x) optimus_mux_n{n}_##x").expect("write to String");
+    writeln!(s, "#define OPTIMUS_LEAVES {}", job.leaves).expect("write to String");
+    writeln!(s, "#define OPTIMUS_FN(x) optimus_{}_##x", job.stem()).expect("write to String");
     s.push_str("#include \"mux_shim.cpp\"\n");
     s
 }
@@ -284,9 +331,18 @@ fn unity_source(dir: &Path, prefix: &str, n: usize) -> String {
 /// The Rust side of the model table, included by `src/ffi.rs`.
 fn models_rs() -> String {
     let mut s = String::from("// @generated by build.rs\n");
+    let stems: Vec<(String, usize, &str)> = LEAVES
+        .iter()
+        .map(|n| (format!("mux_n{n}"), *n, ""))
+        .chain(
+            SHELLS
+                .iter()
+                .map(|name| (format!("shell_{name}"), 0, *name)),
+        )
+        .collect();
     s.push_str("unsafe extern \"C\" {\n");
-    for n in LEAVES {
-        let p = format!("optimus_mux_n{n}");
+    for (stem, _, _) in &stems {
+        let p = format!("optimus_{stem}");
         writeln!(
             s,
             "    fn {p}_new() -> *mut c_void;\n    fn {p}_delete(model: *mut c_void);\n    \
@@ -296,12 +352,12 @@ fn models_rs() -> String {
         )
         .expect("write to String");
     }
-    s.push_str("}\n\n/// Every model this build contains, by leaf count.\npub(crate) static MODELS: &[Shim] = &[\n");
-    for n in LEAVES {
-        let p = format!("optimus_mux_n{n}");
+    s.push_str("}\n\n/// Every model this build contains: trees by leaf count (`shell` empty), shells by\n/// configuration name (`leaves` 0).\npub(crate) static MODELS: &[Shim] = &[\n");
+    for (stem, n, shell) in &stems {
+        let p = format!("optimus_{stem}");
         writeln!(
             s,
-            "    Shim {{ leaves: {n}, new: {p}_new, delete: {p}_delete, eval: {p}_eval, tick: {p}_tick, \
+            "    Shim {{ leaves: {n}, shell: {shell:?}, new: {p}_new, delete: {p}_delete, eval: {p}_eval, tick: {p}_tick, \
              trace_open: {p}_trace_open }},"
         )
         .expect("write to String");

@@ -1,9 +1,9 @@
-// C ABI shim over one Verilated optimus_mux_tree model.
+// C ABI shim over one Verilated optimus_mux_tree or optimus_shell model (same host ports).
 //
-// Compiled once per leaf count, at the end of that model's unity file, with:
-//   OPTIMUS_TOP     the Verilated class (e.g. Vmux_n8)
+// Compiled once per model, at the end of that model's unity file, with:
+//   OPTIMUS_TOP     the Verilated class (e.g. Vmux_n8, Vshell_pair2)
 //   OPTIMUS_HEADER  its header ("Vmux_n8.h")
-//   OPTIMUS_LEAVES  N
+//   OPTIMUS_LEAVES  N (0 for a shell: it has no leaf ports)
 //   OPTIMUS_FN(x)   the exported name of function x (optimus_mux_n8_x)
 // Packed leaf ports (leaf i at bits [i*W +: W]) are scattered/gathered here so the Rust side
 // sees one plain struct per leaf, whatever C++ type Verilator chose for the packed port.
@@ -105,6 +105,7 @@ void drive(OPTIMUS_TOP& t, const optimus_mux_in& in) {
     t.host_mmio_addr = h.mmio_req.addr;
     t.host_mmio_tid = h.mmio_req.tid & 0x1ff;
     t.host_mmio_wdata = h.mmio_req.wdata;
+#if OPTIMUS_LEAVES > 0
     for (unsigned i = 0; i < OPTIMUS_LEAVES; ++i) {
         const optimus_up& l = in.leaf[i];
         put(t.leaf_rd_req_valid, i, 1, l.rd_req.valid);
@@ -121,6 +122,7 @@ void drive(OPTIMUS_TOP& t, const optimus_mux_in& in) {
         put(t.leaf_mmio_rsp_tid, i * 9, 9, l.mmio_rsp.tid);
         put(t.leaf_mmio_rsp_data, i * 64, 64, l.mmio_rsp.data);
     }
+#endif
 }
 
 void sample(const OPTIMUS_TOP& t, optimus_mux_out& out) {
@@ -138,6 +140,7 @@ void sample(const OPTIMUS_TOP& t, optimus_mux_out& out) {
     h.mmio_rsp.valid = t.host_mmio_rsp_valid;
     h.mmio_rsp.tid = t.host_mmio_rsp_tid;
     h.mmio_rsp.data = t.host_mmio_rsp_data;
+#if OPTIMUS_LEAVES > 0
     for (unsigned i = 0; i < OPTIMUS_LEAVES; ++i) {
         optimus_down& l = out.leaf[i];
         l.c0_almfull = get(t.leaf_c0_almfull, i, 1);
@@ -154,6 +157,7 @@ void sample(const OPTIMUS_TOP& t, optimus_mux_out& out) {
         l.mmio_req.tid = static_cast<uint16_t>(get(t.leaf_mmio_tid, i * 9, 9));
         l.mmio_req.wdata = get(t.leaf_mmio_wdata, i * 64, 64);
     }
+#endif
 }
 
 void dump(Model* m) {

@@ -8,8 +8,10 @@ use crate::ports::{MuxIn, MuxOut};
 
 /// The entry points of one model, compiled for `leaves` leaves.
 pub(crate) struct Shim {
-    /// N of this model.
+    /// N of a tree model (0 for a shell).
     pub leaves: usize,
+    /// Configuration of a shell model ("" for a tree).
+    pub shell: &'static str,
     /// Builds a model (its own `VerilatedContext`), clock low, inputs zero.
     pub new: unsafe extern "C" fn() -> *mut c_void,
     /// Frees a model from `new`, closing its trace.

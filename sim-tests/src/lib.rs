@@ -24,6 +24,7 @@ pub mod model;
 pub mod ports;
 pub mod scoreboard;
 pub mod seed;
+pub mod shell;
 pub mod slack;
 pub mod tag;
 pub mod testbench;

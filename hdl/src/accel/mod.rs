@@ -55,7 +55,8 @@ use optimus_bitstreams::AccelKind;
 /// The Verilog of an accelerator kind, as module `optimus_acc_<kind>`.
 pub fn verilog(kind: AccelKind) -> Result<String, String> {
     match kind {
-        AccelKind::Membench | AccelKind::LinkedList | AccelKind::Hasher | AccelKind::Rogue => {
+        AccelKind::Membench => membench::membench_verilog(),
+        AccelKind::LinkedList | AccelKind::Hasher | AccelKind::Rogue => {
             Err(format!("the {kind} accelerator is not built yet"))
         }
     }

@@ -19,9 +19,9 @@
 //! accelerator ports).
 
 use super::auditor::Auditor;
-use super::monitor::emit as emit_monitor;
 use super::mmio_front::MmioFront;
 use super::mmio_guard::MmioGuard;
+use super::monitor::emit as emit_monitor;
 use super::preempt::PreemptCtl;
 use crate::emit::{self, EmitError};
 use crate::emit_block::{block_verilog, core_ports};
@@ -157,7 +157,10 @@ pub fn shell_verilog(manifest: &Manifest, shell_id: [u64; 2]) -> Result<String, 
     };
 
     // The MMIO front: host ports on one side, the monitor and the tree on the other.
-    let mut conns = vec![("clock".into(), "clk".into()), ("reset".into(), "rst_q".into())];
+    let mut conns = vec![
+        ("clk".into(), "clk".into()),
+        ("reset".into(), "rst_q".into()),
+    ];
     for (_, w, p) in ports("optimus_mmio_front")?.0 {
         let e = if let Some(rest) = p.strip_prefix("mon_") {
             top.wire(&format!("mon_{rest}"), w)
@@ -173,7 +176,10 @@ pub fn shell_verilog(manifest: &Manifest, shell_id: [u64; 2]) -> Result<String, 
     top.instance("optimus_mmio_front", "front", &conns);
 
     // The monitor: page 0, every slot's registers and status.
-    let mut conns = vec![("clk".into(), "clk".into()), ("reset".into(), "rst_q".into())];
+    let mut conns = vec![
+        ("clk".into(), "clk".into()),
+        ("reset".into(), "rst_q".into()),
+    ];
     for &(p, w, _, per_slot) in emit_monitor::PORTS {
         let e = if per_slot {
             top.wire(&format!("m_{p}"), w * n)
@@ -185,7 +191,10 @@ pub fn shell_verilog(manifest: &Manifest, shell_id: [u64; 2]) -> Result<String, 
     top.instance("optimus_monitor", "monitor", &conns);
 
     // The tree: host request/response channels, MMIO from the front, packed leaf ports.
-    let mut conns = vec![("clk".into(), "clk".into()), ("reset".into(), "rst_q".into())];
+    let mut conns = vec![
+        ("clk".into(), "clk".into()),
+        ("reset".into(), "rst_q".into()),
+    ];
     for &(p, w, _, per_leaf) in emit::PORTS {
         let e = if per_leaf {
             top.wire(p, w * n)
@@ -310,7 +319,11 @@ pub fn shell_verilog(manifest: &Manifest, shell_id: [u64; 2]) -> Result<String, 
         .filter(|(_, _, _, per_leaf)| !per_leaf)
         .map(|&(p, w, out, _)| {
             let dir = if out { "output wire" } else { "input wire " };
-            let range = if w == 1 { String::new() } else { format!("[{}:0] ", w - 1) };
+            let range = if w == 1 {
+                String::new()
+            } else {
+                format!("[{}:0] ", w - 1)
+            };
             format!("{dir} {range}{p}")
         })
         .collect();
@@ -320,7 +333,11 @@ pub fn shell_verilog(manifest: &Manifest, shell_id: [u64; 2]) -> Result<String, 
         decls.join(",\n   ")
     );
     for (name, w) in &top.wires {
-        let range = if *w == 1 { String::new() } else { format!("[{}:0] ", w - 1) };
+        let range = if *w == 1 {
+            String::new()
+        } else {
+            format!("[{}:0] ", w - 1)
+        };
         let _ = writeln!(text, "wire {range}{name};");
     }
     let _ = writeln!(
