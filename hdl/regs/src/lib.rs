@@ -215,7 +215,12 @@ pub struct Block {
 }
 
 /// Every block of the map.
-pub const BLOCKS: [&Block; 3] = [&monitor::BLOCK, &accel::BLOCK, &membench::BLOCK];
+pub const BLOCKS: [&Block; 4] = [
+    &monitor::BLOCK,
+    &accel::BLOCK,
+    &membench::BLOCK,
+    &linked_list::BLOCK,
+];
 
 /// Index in `regs` and instance of the register at byte offset `offset` that `wanted` accepts.
 pub(crate) fn find(
