@@ -74,7 +74,7 @@ fn chain(h: &mut Bench, rng: &mut u64, len: usize) -> u64 {
         *rng = mix(*rng);
         let mut l: Line = std::array::from_fn(|w| mix(*rng ^ w as u64));
         l[node::NEXT_WORD] = match k + 1 < len {
-            true => lines[k + 1] * 64 | (*rng >> 58),
+            true => (lines[k + 1] * 64) | (*rng >> 58),
             false => *rng >> 58,
         };
         h.mem.insert(lines[k], l);
