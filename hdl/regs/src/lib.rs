@@ -215,10 +215,11 @@ pub struct Block {
 }
 
 /// Every block of the map.
-pub const BLOCKS: [&Block; 4] = [
+pub const BLOCKS: [&Block; 5] = [
     &monitor::BLOCK,
     &accel::BLOCK,
     &membench::BLOCK,
+    &linked_list::BLOCK,
     &rogue::BLOCK,
 ];
 
