@@ -405,71 +405,58 @@ impl Logic for HashEngine {
                 self.phase.d.next = self.ph_drain.val();
             }
         }
-        if self.phase.q.val() == self.ph_drain.val() {
-            if self.reader.quiet.val() & self.mixer.idle.val() {
+        if (self.phase.q.val() == self.ph_drain.val())
+            & (self.reader.quiet.val() & self.mixer.idle.val())
+        {
+            self.phase.d.next = self.ph_snap_hdr.val();
+            self.wacks.d.next = self.zero2.val();
+        }
+        if (self.phase.q.val() == self.ph_snap_hdr.val()) & (!self.c1_almfull.val()) {
+            self.w_v.d.next = true;
+            self.w_addr.d.next = self.snap_line.val() + self.hdr_off.val();
+            self.w_mdata.d.next = self.zero16.val();
+            self.w_data.d.next = self.hdr.out.val();
+            self.phase.d.next = self.ph_snap_dig.val();
+        }
+        if (self.phase.q.val() == self.ph_snap_dig.val()) & (!self.c1_almfull.val()) {
+            self.w_v.d.next = true;
+            self.w_addr.d.next = self.snap_line.val() + self.dig_off.val();
+            self.w_mdata.d.next = self.one16.val();
+            self.w_data.d.next = self.mixer.digest.val();
+            self.phase.d.next = self.ph_snap_wait.val();
+        }
+        if (self.phase.q.val() == self.ph_snap_wait.val()) & (self.wacks.q.val() == self.two2.val())
+        {
+            self.phase.d.next = self.ph_paused.val();
+        }
+        if (self.phase.q.val() == self.ph_dig_wr.val()) & (!self.c1_almfull.val()) {
+            self.w_v.d.next = true;
+            self.w_addr.d.next = self.dst_q.q.val();
+            self.w_mdata.d.next = self.zero16.val();
+            self.w_data.d.next = self.mixer.digest.val();
+            self.phase.d.next = self.ph_dig_wait.val();
+        }
+        if (self.phase.q.val() == self.ph_dig_wait.val()) & (self.wacks.q.val() == self.one2.val())
+        {
+            self.phase.d.next = self.ph_finished.val();
+            if self.pend.q.val() {
                 self.phase.d.next = self.ph_snap_hdr.val();
                 self.wacks.d.next = self.zero2.val();
             }
         }
-        if self.phase.q.val() == self.ph_snap_hdr.val() {
-            if !self.c1_almfull.val() {
-                self.w_v.d.next = true;
-                self.w_addr.d.next = self.snap_line.val() + self.hdr_off.val();
-                self.w_mdata.d.next = self.zero16.val();
-                self.w_data.d.next = self.hdr.out.val();
-                self.phase.d.next = self.ph_snap_dig.val();
-            }
+        if (self.phase.q.val() == self.ph_res_hdr.val()) & (!self.c0_almfull.val()) {
+            self.reader.snap_req.next = true;
+            self.phase.d.next = self.ph_res_dig.val();
         }
-        if self.phase.q.val() == self.ph_snap_dig.val() {
-            if !self.c1_almfull.val() {
-                self.w_v.d.next = true;
-                self.w_addr.d.next = self.snap_line.val() + self.dig_off.val();
-                self.w_mdata.d.next = self.one16.val();
-                self.w_data.d.next = self.mixer.digest.val();
-                self.phase.d.next = self.ph_snap_wait.val();
-            }
+        if (self.phase.q.val() == self.ph_res_dig.val()) & (!self.c0_almfull.val()) {
+            self.reader.snap_req.next = true;
+            self.reader.snap_addr.next = self.snap_line.val() + self.dig_off.val();
+            self.reader.snap_idx.next = true;
+            self.phase.d.next = self.ph_res_wait.val();
         }
-        if self.phase.q.val() == self.ph_snap_wait.val() {
-            if self.wacks.q.val() == self.two2.val() {
-                self.phase.d.next = self.ph_paused.val();
-            }
-        }
-        if self.phase.q.val() == self.ph_dig_wr.val() {
-            if !self.c1_almfull.val() {
-                self.w_v.d.next = true;
-                self.w_addr.d.next = self.dst_q.q.val();
-                self.w_mdata.d.next = self.zero16.val();
-                self.w_data.d.next = self.mixer.digest.val();
-                self.phase.d.next = self.ph_dig_wait.val();
-            }
-        }
-        if self.phase.q.val() == self.ph_dig_wait.val() {
-            if self.wacks.q.val() == self.one2.val() {
-                self.phase.d.next = self.ph_finished.val();
-                if self.pend.q.val() {
-                    self.phase.d.next = self.ph_snap_hdr.val();
-                    self.wacks.d.next = self.zero2.val();
-                }
-            }
-        }
-        if self.phase.q.val() == self.ph_res_hdr.val() {
-            if !self.c0_almfull.val() {
-                self.reader.snap_req.next = true;
-                self.phase.d.next = self.ph_res_dig.val();
-            }
-        }
-        if self.phase.q.val() == self.ph_res_dig.val() {
-            if !self.c0_almfull.val() {
-                self.reader.snap_req.next = true;
-                self.reader.snap_addr.next = self.snap_line.val() + self.dig_off.val();
-                self.reader.snap_idx.next = true;
-                self.phase.d.next = self.ph_res_wait.val();
-            }
-        }
-        if self.phase.q.val() == self.ph_res_wait.val() {
-            if self.racks.q.val() == self.two2.val() {
-                self.phase.d.next = self.ph_run.val();
-            }
+        if (self.phase.q.val() == self.ph_res_wait.val()) & (self.racks.q.val() == self.two2.val())
+        {
+            self.phase.d.next = self.ph_run.val();
         }
         self.wr_req_valid.next = self.w_v.q.val();
         self.wr_req_addr.next = self.w_addr.q.val();
