@@ -215,11 +215,12 @@ pub struct Block {
 }
 
 /// Every block of the map.
-pub const BLOCKS: [&Block; 5] = [
+pub const BLOCKS: [&Block; 6] = [
     &monitor::BLOCK,
     &accel::BLOCK,
     &membench::BLOCK,
     &linked_list::BLOCK,
+    &hasher::BLOCK,
     &rogue::BLOCK,
 ];
 

@@ -56,8 +56,8 @@ use optimus_bitstreams::AccelKind;
 pub fn verilog(kind: AccelKind) -> Result<String, String> {
     match kind {
         AccelKind::Membench => membench::membench_verilog(),
-        AccelKind::LinkedList | AccelKind::Hasher | AccelKind::Rogue => {
-            Err(format!("the {kind} accelerator is not built yet"))
-        }
+        AccelKind::LinkedList => linked_list::linked_list_verilog(),
+        AccelKind::Hasher => hasher::hasher_verilog(),
+        AccelKind::Rogue => Err(format!("the {kind} accelerator is not built yet")),
     }
 }
