@@ -1,5 +1,6 @@
 //! rust-hdl simulations of the monitor (page 0, design.md §3): reset values, RW and RO
-//! registers, W1C and command strobes, status bits, the whole page, request order.
+//! registers, W1C and command strobes, status bits, the whole page, request order, the
+//! MMIO_TIMEOUTS count.
 
 mod monitor_bench;
 
@@ -12,9 +13,12 @@ fn every_register_reads_its_reset_value() {
     let mut b = Bench::new(3);
     assert_ne!(MONITOR_DFH, 0);
     let globals = [(0x000, MONITOR_DFH), (0x008, ID[0]), (0x010, ID[1])];
-    let globals = globals
-        .into_iter()
-        .chain([(0x018, 0), (0x020, 3), (0x028, 0x1_0000)]);
+    let globals = globals.into_iter().chain([
+        (0x018, 0),
+        (0x020, 3),
+        (0x028, 0x1_0000),
+        (MMIO_TIMEOUTS, 0),
+    ]);
     for (off, v) in globals {
         assert_eq!(b.read(off), v, "offset {off:#x}");
     }
@@ -102,11 +106,11 @@ fn read_only_registers_and_holes_ignore_writes() {
     ];
     let ro = ro
         .into_iter()
-        .chain([slot_off(1, WR_LINES), slot_off(0, WEIGHT)]);
+        .chain([slot_off(1, WR_LINES), slot_off(0, WEIGHT), MMIO_TIMEOUTS]);
     let holes = [
         0x040,
         0x0b0,
-        0x0f8,
+        0x0f0,
         slot_off(2, LIMIT),
         slot_off(2, TIMEOUT),
         0x800,
@@ -117,7 +121,7 @@ fn read_only_registers_and_holes_ignore_writes() {
         b.cycle_with(Some((off / 4 + 1, Some(u64::MAX))), false); // odd word of the pair
     }
     b.idle(2);
-    let expect = [MONITOR_DFH, ID[0], ID[1], 2, 0x1_0000, 0x155, 77, 88, 1];
+    let expect = [MONITOR_DFH, ID[0], ID[1], 2, 0x1_0000, 0x155, 77, 88, 1, 0];
     for (off, v) in ro.zip(expect) {
         assert_eq!(b.read(off), v, "offset {off:#x}");
     }
@@ -248,7 +252,15 @@ fn full_page_scan(n: usize) {
         b.write(slot_off(i, LIMIT), 0x1000);
     }
     b.write(0x018, 1);
+    // Every slot's guard times a read out once, the last two slots in the same cycle.
+    for i in 0..n {
+        b.status[i].mmio_timeout = true;
+        if i + 2 != n {
+            b.idle(1);
+        }
+    }
     b.idle(2);
+    assert_eq!(b.timeouts, n as u64);
     let (first, reads) = (b.reads.len(), 1u64 << 10);
     for word in 0..reads {
         b.cycle_with(Some((word, None)), false);
@@ -267,6 +279,7 @@ fn full_page_scan(n: usize) {
             0x018 => 1,
             0x020 => n as u64,
             0x028 => 0x1_0000,
+            0x0f8 => n as u64,
             _ => match (0..n).find(|&i| base_off(i) == off) {
                 Some(i) => 0x40 + 4 * i as u64,
                 None if slot(LIMIT).is_some() => 0x1000,
@@ -329,4 +342,63 @@ fn back_to_back_requests_take_effect_in_order() {
     b.check_answers();
     let got: Vec<u64> = b.responses[first..].iter().map(|r| r.2).collect();
     assert_eq!(got, [0x100, 0x204, 9 << 32 | 3, 9 << 32 | 2, 0, 2, 7]);
+}
+
+/// Sets `mmio_timeout` of the listed slots for the next cycle.
+fn pulse(b: &mut Bench, slots: &[usize]) {
+    for &i in slots {
+        b.status[i].mmio_timeout = true;
+    }
+}
+
+#[test]
+fn mmio_timeouts_counts_every_pulse_of_every_slot() {
+    let mut b = Bench::new(4);
+    // One slot; two in the same cycle; the same slot on consecutive cycles; a gap; all four.
+    let script: [&[usize]; 7] = [&[1], &[0, 2], &[2], &[2], &[], &[0, 1, 2, 3], &[3]];
+    for slots in script {
+        pulse(&mut b, slots);
+        b.idle(1);
+    }
+    assert_eq!(b.timeouts, 10);
+    assert_eq!(b.read(MMIO_TIMEOUTS), 10);
+    // A read sees the pulses of the cycles before it is presented, not those of its own.
+    let first = b.reads.len();
+    pulse(&mut b, &[0, 1, 3]);
+    b.cycle_with(Some((MMIO_TIMEOUTS / 4, None)), false);
+    pulse(&mut b, &[2]);
+    b.cycle_with(Some((MMIO_TIMEOUTS / 4, None)), false);
+    b.cycle_with(Some((MMIO_TIMEOUTS / 4, None)), false);
+    b.idle(READ_LATENCY + 1);
+    b.check_answers();
+    let got: Vec<u64> = b.responses[first..].iter().map(|r| r.2).collect();
+    assert_eq!(got, [10, 13, 14]);
+    // Writes are ignored and SLOT_RESET does not clear it; only the shell reset does.
+    b.write(MMIO_TIMEOUTS, 0);
+    b.write(0x018, 0xf);
+    b.idle(4);
+    assert_eq!(b.read(MMIO_TIMEOUTS), 14);
+    pulse(&mut b, &[1, 2]);
+    b.cycle_with(None, true);
+    b.idle(2);
+    assert_eq!(b.read(MMIO_TIMEOUTS), 0);
+    assert_eq!(b.timeouts, 0);
+    pulse(&mut b, &[3]);
+    b.idle(1);
+    assert_eq!(b.read(MMIO_TIMEOUTS), 1);
+    b.check_answers();
+}
+
+#[test]
+fn mmio_timeouts_adds_sixteen_slots_pulsing_at_once() {
+    let mut b = Bench::new(16);
+    let all: Vec<usize> = (0..16).collect();
+    for _ in 0..3 {
+        pulse(&mut b, &all);
+        b.idle(1);
+    }
+    pulse(&mut b, &[15]);
+    b.idle(1);
+    assert_eq!(b.read(MMIO_TIMEOUTS), 49);
+    assert_eq!(b.timeouts, 49);
 }
