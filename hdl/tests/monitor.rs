@@ -1,5 +1,6 @@
 //! rust-hdl simulations of the monitor (page 0, design.md §3): reset values, RW and RO
 //! registers, W1C and command strobes, status bits, the whole page, request order.
+//! MMIO_TIMEOUTS has its own tests in `monitor_timeouts.rs`.
 
 mod monitor_bench;
 
@@ -12,9 +13,12 @@ fn every_register_reads_its_reset_value() {
     let mut b = Bench::new(3);
     assert_ne!(MONITOR_DFH, 0);
     let globals = [(0x000, MONITOR_DFH), (0x008, ID[0]), (0x010, ID[1])];
-    let globals = globals
-        .into_iter()
-        .chain([(0x018, 0), (0x020, 3), (0x028, 0x1_0000)]);
+    let globals = globals.into_iter().chain([
+        (0x018, 0),
+        (0x020, 3),
+        (0x028, 0x1_0000),
+        (MMIO_TIMEOUTS, 0),
+    ]);
     for (off, v) in globals {
         assert_eq!(b.read(off), v, "offset {off:#x}");
     }
@@ -102,11 +106,11 @@ fn read_only_registers_and_holes_ignore_writes() {
     ];
     let ro = ro
         .into_iter()
-        .chain([slot_off(1, WR_LINES), slot_off(0, WEIGHT)]);
+        .chain([slot_off(1, WR_LINES), slot_off(0, WEIGHT), MMIO_TIMEOUTS]);
     let holes = [
         0x040,
         0x0b0,
-        0x0f8,
+        0x0f0,
         slot_off(2, LIMIT),
         slot_off(2, TIMEOUT),
         0x800,
@@ -117,7 +121,7 @@ fn read_only_registers_and_holes_ignore_writes() {
         b.cycle_with(Some((off / 4 + 1, Some(u64::MAX))), false); // odd word of the pair
     }
     b.idle(2);
-    let expect = [MONITOR_DFH, ID[0], ID[1], 2, 0x1_0000, 0x155, 77, 88, 1];
+    let expect = [MONITOR_DFH, ID[0], ID[1], 2, 0x1_0000, 0x155, 77, 88, 1, 0];
     for (off, v) in ro.zip(expect) {
         assert_eq!(b.read(off), v, "offset {off:#x}");
     }
@@ -248,7 +252,15 @@ fn full_page_scan(n: usize) {
         b.write(slot_off(i, LIMIT), 0x1000);
     }
     b.write(0x018, 1);
+    // Every slot's guard times a read out once, the last two slots in the same cycle.
+    for i in 0..n {
+        b.status[i].mmio_timeout = true;
+        if i + 2 != n {
+            b.idle(1);
+        }
+    }
     b.idle(2);
+    assert_eq!(b.timeouts, n as u64);
     let (first, reads) = (b.reads.len(), 1u64 << 10);
     for word in 0..reads {
         b.cycle_with(Some((word, None)), false);
@@ -267,6 +279,7 @@ fn full_page_scan(n: usize) {
             0x018 => 1,
             0x020 => n as u64,
             0x028 => 0x1_0000,
+            0x0f8 => n as u64,
             _ => match (0..n).find(|&i| base_off(i) == off) {
                 Some(i) => 0x40 + 4 * i as u64,
                 None if slot(LIMIT).is_some() => 0x1000,

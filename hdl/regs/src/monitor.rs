@@ -3,6 +3,11 @@
 //! Six page-wide registers, `SLICE_BASE[i]` at `0x030 + 8·i`, and a block of eight registers
 //! per slot at `0x100 + 0x40·i`. Offsets of slots the configuration does not have, and every
 //! other offset of the page, read 0 and ignore writes.
+//!
+//! One addition to design.md §3: MMIO_TIMEOUTS at `0x0F8` (the free word between
+//! `SLICE_BASE[15]` and slot 0's block), the number of slot-page MMIO reads the shell answered
+//! with 0 itself because the slot's accelerator did not answer in time. It reads 0 until that
+//! happens, so for well-behaved accelerators the page still reads as §3 describes.
 
 use crate::{Dfh, Reg, Slot, VERSION_MAJOR};
 use core::fmt;
@@ -15,6 +20,9 @@ pub const SLICE_BASE_STRIDE: u64 = 8;
 pub const SLOT_BLOCK_OFFSET: u64 = 0x100;
 /// Bytes between two slots' register blocks (design.md §3).
 pub const SLOT_BLOCK_STRIDE: u64 = 0x40;
+/// Offset of MMIO_TIMEOUTS: our choice, the last word before slot 0's block (design.md §3
+/// leaves `0x0B0..0x100` free).
+pub const MMIO_TIMEOUTS_OFFSET: u64 = 0x0f8;
 
 /// Feature id of the monitor's DFH. Our choice: OPAE leaves AFU feature ids to the AFU.
 pub const MONITOR_FEATURE_ID: u16 = 0x0f0;
@@ -124,6 +132,12 @@ pub mod slice {
 mod table;
 pub use table::{BLOCK, REGS};
 
+// Every table entry belongs to exactly one enum variant.
+const _: () = assert!(
+    table::FIRST_SLOT_INDEX == GlobalReg::ALL.len() - 1
+        && table::FIRST_SLOT_INDEX + SlotReg::ALL.len() == table::MMIO_TIMEOUTS_INDEX
+);
+
 /// The page-wide registers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum GlobalReg {
@@ -139,18 +153,31 @@ pub enum GlobalReg {
     NumSlots,
     /// VERSION, 0x028.
     Version,
+    /// MMIO_TIMEOUTS, 0x0F8 (our addition to design.md §3).
+    MmioTimeouts,
 }
 
 impl GlobalReg {
     /// All of them, in offset order.
-    pub const ALL: [GlobalReg; 6] = {
+    pub const ALL: [GlobalReg; 7] = {
         use GlobalReg::*;
-        [Dfh, ShellIdL, ShellIdH, SlotReset, NumSlots, Version]
+        [
+            Dfh,
+            ShellIdL,
+            ShellIdH,
+            SlotReset,
+            NumSlots,
+            Version,
+            MmioTimeouts,
+        ]
     };
 
     /// Its description.
     pub const fn reg(self) -> &'static Reg {
-        &REGS[self as usize]
+        match self {
+            GlobalReg::MmioTimeouts => &REGS[table::MMIO_TIMEOUTS_INDEX],
+            g => &REGS[g as usize],
+        }
     }
 
     /// Its byte offset.
@@ -201,7 +228,7 @@ impl SlotReg {
 
     /// Its description.
     pub const fn reg(self) -> &'static Reg {
-        &REGS[GlobalReg::ALL.len() + self as usize]
+        &REGS[table::FIRST_SLOT_INDEX + self as usize]
     }
 }
 
@@ -241,7 +268,8 @@ impl MonitorReg {
         }
     }
 
-    /// Every monitor register of a map with `MAX_SLOTS` slots, in table order.
+    /// Every monitor register of a map with `MAX_SLOTS` slots: the page-wide ones, then each
+    /// per-slot register of every slot.
     pub fn all() -> impl Iterator<Item = MonitorReg> {
         let globals = GlobalReg::ALL.into_iter().map(MonitorReg::Global);
         let slots = SlotReg::ALL
@@ -264,11 +292,16 @@ impl fmt::Display for MonitorReg {
 /// aligned, or outside the page). Slots up to [`MAX_SLOTS`](crate::MAX_SLOTS); a
 /// configuration with fewer slots treats the others as unimplemented.
 pub fn decode(offset: u64) -> Option<MonitorReg> {
-    let (i, n) = crate::find(&REGS, offset, |_| true)?;
-    Some(match GlobalReg::ALL.get(i) {
-        Some(&g) => MonitorReg::Global(g),
-        None => MonitorReg::Slot(Slot::new(n)?, SlotReg::ALL[i - GlobalReg::ALL.len()]),
-    })
+    let global = GlobalReg::ALL
+        .into_iter()
+        .find(|g| g.reg().instance_at(offset).is_some());
+    if let Some(g) = global {
+        return Some(MonitorReg::Global(g));
+    }
+    let (r, n) = SlotReg::ALL
+        .into_iter()
+        .find_map(|r| r.reg().instance_at(offset).map(|n| (r, n)))?;
+    Some(MonitorReg::Slot(Slot::new(n)?, r))
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! The monitor's register table (design.md §3), one [`Reg`] per register or per-slot array.
 
 use super::{
-    MONITOR_DFH, PREEMPT_TIMEOUT_BITS, PREEMPT_TIMEOUT_RESET, SLICE_BASE_OFFSET, SLICE_BASE_STRIDE,
-    SLOT_BLOCK_OFFSET, SLOT_BLOCK_STRIDE, WEIGHT_VALUE, fault, preempt, slice,
+    MMIO_TIMEOUTS_OFFSET, MONITOR_DFH, PREEMPT_TIMEOUT_BITS, PREEMPT_TIMEOUT_RESET,
+    SLICE_BASE_OFFSET, SLICE_BASE_STRIDE, SLOT_BLOCK_OFFSET, SLOT_BLOCK_STRIDE, WEIGHT_VALUE,
+    fault, preempt, slice,
 };
 use crate::{Access, Block, Field, LINE_ADDR_BITS, MAX_SLOTS, Reg};
 
@@ -61,9 +62,17 @@ const fn slot_reg_def(
     }
 }
 
-/// The monitor's registers, in offset order: [`GlobalReg`](super::GlobalReg) then
+/// Index in [`REGS`] of the first per-slot register (`SLICE_BASE`); the others follow in
 /// [`SlotReg`](super::SlotReg) order.
-pub const REGS: [Reg; 15] = {
+pub(super) const FIRST_SLOT_INDEX: usize = 6;
+/// Index in [`REGS`] of MMIO_TIMEOUTS: last, so that the registers of design.md §3 keep the
+/// index they had before it was added (exports, tools that count on it).
+pub(super) const MMIO_TIMEOUTS_INDEX: usize = REGS.len() - 1;
+
+/// The monitor's registers: the page-wide ones of design.md §3 and the per-slot ones, in
+/// offset order ([`GlobalReg`](super::GlobalReg) then [`SlotReg`](super::SlotReg) order), then
+/// MMIO_TIMEOUTS (0x0F8, added to §3).
+pub const REGS: [Reg; 16] = {
     use Access::*;
     [
         single(
@@ -298,6 +307,15 @@ pub const REGS: [Reg; 15] = {
             Some(WEIGHT_VALUE),
             &[],
             "arbitration weight; reserved: reads 1, writes ignored (§3)",
+        ),
+        single(
+            "MMIO_TIMEOUTS",
+            MMIO_TIMEOUTS_OFFSET,
+            Ro,
+            Some(0),
+            "slot-page MMIO reads the shell answered with 0 because the slot's accelerator \
+             did not answer within the guard's timeout (wrapping 64-bit count since shell \
+             reset; not in design.md §3)",
         ),
     ]
 };

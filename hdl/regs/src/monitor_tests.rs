@@ -20,6 +20,8 @@ fn page_wide_offsets_match_design_md() {
         (GlobalReg::SlotReset, 0x018, "SLOT_RESET"),
         (GlobalReg::NumSlots, 0x020, "NUM_SLOTS"),
         (GlobalReg::Version, 0x028, "VERSION"),
+        // Our addition: the free word just below slot 0's block.
+        (GlobalReg::MmioTimeouts, 0x0f8, "MMIO_TIMEOUTS"),
     ];
     for (g, off, name) in expect {
         assert_eq!(g.offset(), off, "{name}");
@@ -81,7 +83,9 @@ fn no_two_registers_overlap_and_all_are_aligned() {
             panic!("{r} and {other} both at {off:#x}");
         }
     }
-    assert_eq!(seen.len(), 6 + 16 * 9);
+    assert_eq!(seen.len(), 7 + 16 * 9);
+    assert_eq!(REGS.len(), 16);
+    assert_eq!(GlobalReg::ALL.len() + SlotReg::ALL.len(), REGS.len());
 }
 
 #[test]
@@ -99,8 +103,8 @@ fn unimplemented_offsets_decode_to_none() {
             assert_eq!(decode(off), None, "{off:#x}");
         }
     }
-    // Gap between SLICE_BASE[15] and slot 0's block, past slot 15, odd offsets.
-    for off in [0x0b0, 0x0f8, 0x500, 0xff8, 0x104, 0x001, 0x1000] {
+    // Gap between SLICE_BASE[15] and MMIO_TIMEOUTS, past slot 15, odd offsets.
+    for off in [0x0b0, 0x0f0, 0x0fc, 0x500, 0xff8, 0x104, 0x001, 0x1000] {
         assert_eq!(decode(off), None, "{off:#x}");
     }
 }
@@ -116,6 +120,29 @@ fn reset_values_and_constants() {
     assert_eq!(SlotReg::Weight.reg().reset, Some(1));
     assert_eq!(SlotReg::PreemptTimeout.reg().reset, Some(1_000_000));
     assert_eq!(GlobalReg::ShellIdL.reg().reset, None);
+    assert_eq!(GlobalReg::MmioTimeouts.reg().reset, Some(0));
+    assert_eq!(GlobalReg::MmioTimeouts.reg().access, crate::Access::Ro);
+    assert_eq!(MMIO_TIMEOUTS_OFFSET, 0x0f8);
+}
+
+#[test]
+fn every_table_entry_has_one_variant() {
+    let mut hit = [0; REGS.len()];
+    for g in GlobalReg::ALL {
+        hit[REGS.iter().position(|r| r == g.reg()).unwrap()] += 1;
+    }
+    for r in SlotReg::ALL {
+        hit[REGS.iter().position(|x| x == r.reg()).unwrap()] += 1;
+    }
+    assert_eq!(hit, [1; REGS.len()]);
+    // The §3 registers keep their table index; MMIO_TIMEOUTS is last.
+    assert_eq!(REGS[6].name, "SLICE_BASE");
+    assert_eq!(REGS[8].name, "FAULT");
+    assert_eq!(REGS[15].name, "MMIO_TIMEOUTS");
+    assert_eq!(
+        decode(0x0f8),
+        Some(MonitorReg::Global(GlobalReg::MmioTimeouts))
+    );
 }
 
 #[test]
@@ -166,6 +193,16 @@ fn fields_agree_with_the_constants_and_do_not_overlap() {
             acc |= f.mask();
         }
     }
+}
+
+#[test]
+fn exports_list_mmio_timeouts() {
+    let mut md = std::string::String::new();
+    crate::export::write_markdown(&mut md).unwrap();
+    assert!(md.contains("| 0x0f8 | MMIO_TIMEOUTS | RO | 0x0 |"), "{md}");
+    let mut json = std::string::String::new();
+    crate::export::write_json(&mut json).unwrap();
+    assert!(json.contains("\"name\": \"MMIO_TIMEOUTS\", \"offset\": 248,"));
 }
 
 #[test]

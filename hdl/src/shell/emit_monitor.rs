@@ -47,6 +47,7 @@ pub const PORTS: &[(&str, usize, bool, bool)] = &[
     ("wr_outstanding", 16, false, true),
     ("rd_lines", 64, false, true),
     ("wr_lines", 64, false, true),
+    ("mmio_timeout", 1, false, true),
     ("slice_base", 42, true, true),
     ("slice_limit", 42, true, true),
     ("slot_reset", 1, true, true),
@@ -137,6 +138,9 @@ mod tests {
             .filter(|t| t.starts_with("slots$") || t.starts_with("mmio_"))
             .collect();
         assert_eq!(names.len(), 8 + 2 * (PORTS.len() - 8));
+        // The shell composer connects `m_mmio_timeout` (one bit per slot) by this name.
+        assert!(v.contains("input wire  [1:0] mmio_timeout,"));
+        assert!(v.contains(".slots$1$mmio_timeout(mmio_timeout[1])"));
         for n in names {
             assert!(
                 v.contains(&format!(".{n}(")),

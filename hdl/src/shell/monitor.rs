@@ -9,6 +9,7 @@
 //!                        │          (registers, strobes,        NUM_SLOTS, VERSION)
 //!                        │           status words) ── OR ──┐        │
 //!                        └─────────────────────────────────┴─► read mux ─► [stage 2] ─► mmio_rsp_*
+//!  slots[i].mmio_timeout ──► TimeoutCount (MMIO_TIMEOUTS) ─────────┘
 //! ```
 //!
 //! * **Requests.** At most one per cycle, word address inside page 0 (10 bits, 4-byte units),
@@ -23,7 +24,11 @@
 //!   during t + 1 only. Status inputs are sampled at the end of stage 1 too. So a read issued
 //!   right after a write (t + 1) sees it, including its effect on a status register whose owner
 //!   acts on the strobe at the same edge (a FAULT bit cleared by W1C reads 0).
-//! * **Reset.** Synchronous: SLOT_RESET, SLICE_BASE, SLICE_LIMIT = 0, PREEMPT_TIMEOUT =
+//! * **MMIO_TIMEOUTS** (0x0F8, our addition to §3) counts the `mmio_timeout` pulses of all
+//!   slots, each one, several per cycle included ([`count::TimeoutCount`]); a read presented
+//!   in cycle r counts the pulses of cycles before r.
+//! * **Reset.** Synchronous: SLOT_RESET, SLICE_BASE, SLICE_LIMIT, MMIO_TIMEOUTS = 0,
+//!   PREEMPT_TIMEOUT =
 //!   [`PREEMPT_TIMEOUT_RESET`](optimus_regs::monitor::PREEMPT_TIMEOUT_RESET); requests in the
 //!   pipeline are dropped (the host sends none until 32 cycles after reset, design.md §1).
 //!
@@ -32,7 +37,7 @@
 //! `mmio_tid`, `mmio_wdata`; per slot i, the status half of `slots[i]` ([`SlotPorts`]):
 //! `fault_rd`, `fault_wr`, `fault_count`, `fault_addr`, `preempt_requested`,
 //! `preempt_paused`, `drained`, `preempt_timed_out`, `in_reset`, `rd_outstanding`,
-//! `wr_outstanding`, `rd_lines`, `wr_lines`.
+//! `wr_outstanding`, `rd_lines`, `wr_lines`, `mmio_timeout`.
 //! ### Outputs
 //! `mmio_rsp_valid`, `mmio_rsp_tid`, `mmio_rsp_data` (registered); per slot i, the control
 //! half of `slots[i]`: `slice_base`, `slice_limit`, `slot_reset`, `preempt_timeout` (from
@@ -40,6 +45,7 @@
 //! `preempt_release` (one-cycle pulses).
 
 use crate::host_port::{MMIO_DATA_BITS, MMIO_PAGE_SHIFT, TID_BITS};
+use count::TimeoutCount;
 use decode::{ADDR_BITS, CODE_BITS, KIND_BITS, SLOT_BITS, global_kind, table};
 use optimus_regs::monitor::{GlobalReg, MONITOR_DFH};
 use optimus_regs::{MAX_SLOTS, VERSION};
@@ -47,6 +53,8 @@ use rust_hdl::prelude::*;
 use slot::SlotFile;
 pub use slot::SlotPorts;
 
+#[path = "monitor_count.rs"]
+pub mod count;
 #[path = "monitor_decode.rs"]
 pub mod decode;
 #[path = "emit_monitor.rs"]
@@ -59,7 +67,10 @@ pub mod slot;
 /// Read latency in cycles: a read presented in cycle t is answered in cycle t + 2.
 pub const READ_LATENCY: usize = 2;
 
+// `update` extracts the code's fields with literal widths (`get_bits::<5>`, `::<4>`) at
+// positions of 4 bits (the code has 9).
 const _: () = assert!(ADDR_BITS == MMIO_PAGE_SHIFT && MMIO_DATA_BITS == 64);
+const _: () = assert!(KIND_BITS == 5 && SLOT_BITS == 4 && CODE_BITS <= 1 << 4);
 
 /// The monitor of an N-slot shell.
 #[derive(LogicBlock)]
@@ -87,6 +98,7 @@ pub struct Monitor {
     /// Per-slot status in, controls out.
     pub slots: Vec<SlotPorts>,
     files: Vec<SlotFile>,
+    timeouts: TimeoutCount,
     rom: ROM<Bits<CODE_BITS>, ADDR_BITS>,
     v1: DFF<Bit>,
     wr1: DFF<Bit>,
@@ -108,6 +120,7 @@ pub struct Monitor {
     k_slot_reset: Constant<Bits<KIND_BITS>>,
     k_num_slots: Constant<Bits<KIND_BITS>>,
     k_version: Constant<Bits<KIND_BITS>>,
+    k_mmio_timeouts: Constant<Bits<KIND_BITS>>,
     dfh: Constant<Bits<64>>,
     id_l: Constant<Bits<64>>,
     id_h: Constant<Bits<64>>,
@@ -115,8 +128,8 @@ pub struct Monitor {
     version: Constant<Bits<64>>,
     slot_mask: Constant<Bits<64>>,
     zero: Constant<Bits<64>>,
-    kind_at: Constant<Bits<3>>,
-    slot_at: Constant<Bits<3>>,
+    kind_at: Constant<Bits<4>>,
+    slot_at: Constant<Bits<4>>,
 }
 
 fn k<const N: usize>(value: u64) -> Constant<Bits<N>> {
@@ -148,6 +161,7 @@ impl Monitor {
             mmio_rsp_data: Default::default(),
             slots: (0..slots).map(|_| Default::default()).collect(),
             files: (0..slots).map(|_| Default::default()).collect(),
+            timeouts: TimeoutCount::new(slots),
             rom: ROM::new(table(slots)),
             v1: Default::default(),
             wr1: Default::default(),
@@ -169,6 +183,7 @@ impl Monitor {
             k_slot_reset: k(global_kind(GlobalReg::SlotReset)),
             k_num_slots: k(global_kind(GlobalReg::NumSlots)),
             k_version: k(global_kind(GlobalReg::Version)),
+            k_mmio_timeouts: k(global_kind(GlobalReg::MmioTimeouts)),
             dfh: k(MONITOR_DFH),
             id_l: k(shell_id[0]),
             id_h: k(shell_id[1]),
@@ -214,7 +229,7 @@ impl Logic for Monitor {
             .rom
             .data
             .val()
-            .get_bits::<4>(self.kind_at.val().index());
+            .get_bits::<5>(self.kind_at.val().index());
         self.slot1.d.next = self
             .rom
             .data
@@ -257,7 +272,11 @@ impl Logic for Monitor {
             self.slots[i].preempt_request.next = self.files[i].port.preempt_request.val();
             self.slots[i].preempt_release.next = self.files[i].port.preempt_release.val();
             self.slots[i].preempt_timeout.next = self.files[i].port.preempt_timeout.val();
+            self.files[i].port.mmio_timeout.next = self.slots[i].mmio_timeout.val();
+            self.timeouts.pulse[i].next = self.files[i].mmio_timeout.val();
         }
+        self.timeouts.clock.next = self.clock.val();
+        self.timeouts.reset.next = self.reset.val();
         if self.v1.q.val() & self.wr1.q.val() & (self.kind1.q.val() == self.k_slot_reset.val()) {
             self.slot_reset_q.d.next = self.wdata1.q.val() & self.slot_mask.val();
         }
@@ -286,6 +305,9 @@ impl Logic for Monitor {
         }
         if self.kind1.q.val() == self.k_version.val() {
             self.rdata.next = self.version.val();
+        }
+        if self.kind1.q.val() == self.k_mmio_timeouts.val() {
+            self.rdata.next = self.timeouts.count.val();
         }
 
         // Stage 2: the response.

@@ -2,7 +2,7 @@
 //!
 //! `hdl_gen` cannot call functions, so the decode is a table: for every 32-bit word address
 //! of page 0 (10 bits, 4-byte units, design.md §1), [`optimus_regs::monitor::decode`] gives
-//! the register, and the table stores its *code* `{kind[3:0], slot[3:0]}`. Code 0 (kind 0)
+//! the register, and the table stores its *code* `{kind[4:0], slot[3:0]}`. Code 0 (kind 0)
 //! is "nothing here": unimplemented offsets, odd word addresses (bits `[2:0]` of the byte
 //! offset not 0: decode refuses them) and slots at or above the configured count. The
 //! hardware is a ROM of the non-zero entries (`case` with a zero default).
@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 
 /// Width of the page-relative MMIO word address.
 pub const ADDR_BITS: usize = 10;
-/// Width of a register kind code.
-pub const KIND_BITS: usize = 4;
+/// Width of a register kind code (1 + 7 page-wide + 9 per-slot kinds need 5 bits).
+pub const KIND_BITS: usize = 5;
 /// Width of a slot index.
 pub const SLOT_BITS: usize = 4;
 /// Width of a decode entry `{kind, slot}`.
@@ -29,12 +29,12 @@ const _: () = {
     assert!(1 + GlobalReg::ALL.len() + SlotReg::ALL.len() <= 1 << KIND_BITS);
 };
 
-/// Kind code of a page-wide register: 1..=6.
+/// Kind code of a page-wide register: 1..=7.
 pub const fn global_kind(g: GlobalReg) -> u64 {
     1 + g as u64
 }
 
-/// Kind code of a per-slot register: 7..=15.
+/// Kind code of a per-slot register: 8..=16.
 pub const fn slot_kind(r: SlotReg) -> u64 {
     1 + GlobalReg::ALL.len() as u64 + r as u64
 }
@@ -85,7 +85,7 @@ mod tests {
     fn table_holds_exactly_the_configured_registers() {
         for slots in [1, 3, 16] {
             let t = table(slots);
-            assert_eq!(t.len(), 6 + 9 * slots);
+            assert_eq!(t.len(), 7 + 9 * slots);
             for (addr, c) in &t {
                 let addr = addr.to_u64();
                 assert_eq!(addr % 2, 0, "odd word address {addr:#x} in the table");
@@ -100,5 +100,11 @@ mod tests {
         assert!(!t.contains_key(&0x63_u64.to_bits()));
         // Slot 3 does not exist in a 3-slot monitor: SLICE_LIMIT[3] at byte 0x1c0.
         assert!(!t.contains_key(&(0x1c0_u64 / 4).to_bits()));
+        // MMIO_TIMEOUTS at byte 0x0f8 = word 0x3e; kind 7, slot field 0.
+        assert_eq!(t[&0x3e_u64.to_bits()].to_u64(), 7 << SLOT_BITS);
+        assert_eq!(
+            global_kind(GlobalReg::MmioTimeouts),
+            code(MonitorReg::Global(GlobalReg::MmioTimeouts)) >> SLOT_BITS
+        );
     }
 }

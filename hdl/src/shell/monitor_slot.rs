@@ -17,7 +17,7 @@
 //! `kind`, `wdata`; `slot_reset` (this slot's SLOT_RESET bit); the status half of `port`.
 //! ### Outputs
 //! The control half of `port`; `rdata` (the selected register's value, 0 unless `sel` and
-//! not `write`).
+//! not `write`); `mmio_timeout` (`port.mmio_timeout` unchanged: MMIO_TIMEOUTS is page-wide).
 
 use super::decode::{KIND_BITS, slot_kind};
 use super::pack::{COUNT_BITS, LINE_BITS, OUTSTANDING_BITS, StatusPack};
@@ -61,6 +61,9 @@ pub struct SlotPorts {
     pub rd_lines: Signal<In, Bits<64>>,
     /// WR_LINES (auditor).
     pub wr_lines: Signal<In, Bits<64>>,
+    /// The slot's MMIO guard answered a read with 0 (one-cycle pulse, counted in
+    /// MMIO_TIMEOUTS).
+    pub mmio_timeout: Signal<In, Bit>,
     /// SLICE_BASE, bits `[1:0]` zero.
     pub slice_base: Signal<Out, Bits<LINE_BITS>>,
     /// SLICE_LIMIT.
@@ -102,6 +105,8 @@ pub struct SlotFile {
     pub port: SlotPorts,
     /// Value of the register read, 0 if none.
     pub rdata: Signal<Out, Bits<64>>,
+    /// `port.mmio_timeout`, passed on to the page-wide MMIO_TIMEOUTS counter.
+    pub mmio_timeout: Signal<Out, Bit>,
     base: DFF<Bits<64>>,
     limit: DFF<Bits<64>>,
     timeout: DFF<Bits<64>>,
@@ -151,6 +156,7 @@ impl Default for SlotFile {
             slot_reset: Default::default(),
             port: Default::default(),
             rdata: Default::default(),
+            mmio_timeout: Default::default(),
             base: Default::default(),
             limit: Default::default(),
             timeout: Default::default(),
@@ -241,6 +247,7 @@ impl Logic for SlotFile {
         self.port.preempt_timeout.next =
             self.timeout.q.val().get_bits::<32>(self.at0.val().index());
         self.port.slot_reset.next = self.slot_reset.val();
+        self.mmio_timeout.next = self.port.mmio_timeout.val();
 
         // Reads.
         self.rdata.next = self.zero.val();

@@ -26,6 +26,9 @@ pub struct Status {
     pub wr_out: u64,
     pub rd_lines: u64,
     pub wr_lines: u64,
+    /// The slot's MMIO guard timed a read out in this cycle (a pulse: [`Bench::cycle_with`]
+    /// clears it after the cycle).
+    pub mmio_timeout: bool,
 }
 
 /// Strobes, by name, in the order [`Bench::strobes`] reads them.
@@ -42,6 +45,8 @@ pub struct Bench {
     pub responses: Vec<(u64, u64, u64)>,
     pub pulses: Vec<(u64, &'static str, usize)>,
     pub next_tid: u64,
+    /// Reference model of MMIO_TIMEOUTS: pulses driven since the last shell reset.
+    pub timeouts: u64,
 }
 
 impl Bench {
@@ -58,6 +63,7 @@ impl Bench {
             responses: vec![],
             pulses: vec![],
             next_tid: 0x1a5,
+            timeouts: 0,
         };
         for _ in 0..4 {
             b.cycle_with(None, true);
@@ -107,7 +113,9 @@ impl Bench {
             p.wr_outstanding.next = st.wr_out.to_bits();
             p.rd_lines.next = st.rd_lines.to_bits();
             p.wr_lines.next = st.wr_lines.to_bits();
+            p.mmio_timeout.next = st.mmio_timeout;
         }
+        self.timeouts += self.status.iter().filter(|s| s.mmio_timeout).count() as u64;
         m.clock.next = Clock { clk: false };
         assert!(simulate(m, 1000), "monitor did not settle");
         if m.mmio_rsp_valid.val() {
@@ -137,6 +145,12 @@ impl Bench {
         m.clock.next = Clock { clk: true };
         assert!(simulate(m, 1000), "monitor did not settle");
         self.cycle += 1;
+        for st in &mut self.status {
+            st.mmio_timeout = false;
+        }
+        if reset {
+            self.timeouts = 0;
+        }
     }
 
     pub fn idle(&mut self, cycles: usize) {
@@ -201,3 +215,5 @@ pub const WEIGHT: u64 = 0x38;
 pub fn base_off(i: usize) -> u64 {
     0x030 + 8 * i as u64
 }
+/// MMIO_TIMEOUTS (not in design.md §3: our page-wide register in the free word below 0x100).
+pub const MMIO_TIMEOUTS: u64 = 0x0f8;
