@@ -1,7 +1,7 @@
 //! The common header of every accelerator's slot page (design.md §4): page 1 + i, offsets
 //! relative to the page. STATE (read) and CTL (write) share offset 0x018.
 
-use crate::{Access, Block, Reg};
+use crate::{Access, Block, Dfh, Reg, VERSION_MAJOR};
 
 /// First application register (design.md §4: "≥ 0x030 R/W application registers", whose
 /// writes have no side effects so the hypervisor can shadow and replay them).
@@ -10,6 +10,30 @@ pub const APP_BASE: u64 = 0x030;
 /// Cycles within which a CTL write shows in STATE, and a PREEMPT on an accelerator that is
 /// not running reports paused (design.md §4 and §3 Details).
 pub const CTL_VISIBLE_CYCLES: u64 = 16;
+
+/// Number of application registers the shared register frame implements, at
+/// `APP_BASE + 8·i` (our choice: every example accelerator needs at most eight).
+pub const APP_REGS: usize = 8;
+
+/// Feature id of every accelerator's DFH (our choice, next to the monitor's `0x0f0`; the
+/// accelerator's type is told by ACCEL_ID, not by the DFH).
+pub const ACCEL_FEATURE_ID: u16 = 0x0f1;
+/// The DFH every accelerator's page reads at 0x000 (design.md §4): an AFU header, revision =
+/// the map's major version, no next header.
+pub const ACCEL_DFH: u64 = Dfh {
+    feature_type: Dfh::TYPE_AFU,
+    feature_id: ACCEL_FEATURE_ID,
+    revision: VERSION_MAJOR as u8,
+    next_offset: 0,
+    end_of_list: true,
+}
+.encode();
+
+/// Byte offset of application register `i` (`i < APP_REGS`).
+pub const fn app_offset(i: usize) -> u64 {
+    assert!(i < APP_REGS, "application register out of range");
+    APP_BASE + crate::REG_BYTES * i as u64
+}
 
 const fn reg(
     name: &'static str,
@@ -32,7 +56,13 @@ const fn reg(
 
 /// The header registers, in offset order ([`AccelReg`] order).
 pub const REGS: [Reg; 7] = [
-    reg("DFH", 0x000, Access::Ro, None, "device feature header (§4)"),
+    reg(
+        "DFH",
+        0x000,
+        Access::Ro,
+        Some(ACCEL_DFH),
+        "device feature header (§4)",
+    ),
     reg(
         "ACCEL_ID_L",
         0x008,
@@ -241,6 +271,14 @@ mod tests {
             }
             assert!(a.offset < APP_BASE);
         }
+    }
+
+    #[test]
+    fn dfh_and_application_offsets() {
+        assert_eq!(ACCEL_DFH, 0x1000_0100_0000_10f1);
+        assert_eq!(AccelReg::Dfh.reg().reset, Some(ACCEL_DFH));
+        assert_eq!(app_offset(0), 0x030);
+        assert_eq!(app_offset(7), 0x068);
     }
 
     #[test]
