@@ -58,6 +58,6 @@ pub fn verilog(kind: AccelKind) -> Result<String, String> {
         AccelKind::Membench => membench::membench_verilog(),
         AccelKind::LinkedList => linked_list::linked_list_verilog(),
         AccelKind::Hasher => hasher::hasher_verilog(),
-        AccelKind::Rogue => Err(format!("the {kind} accelerator is not built yet")),
+        AccelKind::Rogue => rogue::rogue_verilog(),
     }
 }
