@@ -196,11 +196,16 @@ impl Logic for SlotFile {
         self.pack.fault_wr.next = self.port.fault_wr.val();
         self.pack.fault_count.next = self.port.fault_count.val();
         self.pack.fault_addr.next = self.port.fault_addr.val();
-        self.pack.preempt_requested.next = self.port.preempt_requested.val();
-        self.pack.preempt_paused.next = self.port.preempt_paused.val();
+        // SLOT_RESET clears the controller's bits and sets "in reset" at once, as far as a
+        // read can tell: the blocks act on it a cycle or two after the write, a read right
+        // after it must already see it (design.md §1, requests take effect in order).
+        self.pack.preempt_requested.next =
+            self.port.preempt_requested.val() & !self.slot_reset.val();
+        self.pack.preempt_paused.next = self.port.preempt_paused.val() & !self.slot_reset.val();
         self.pack.drained.next = self.port.drained.val();
-        self.pack.preempt_timed_out.next = self.port.preempt_timed_out.val();
-        self.pack.in_reset.next = self.port.in_reset.val();
+        self.pack.preempt_timed_out.next =
+            self.port.preempt_timed_out.val() & !self.slot_reset.val();
+        self.pack.in_reset.next = self.port.in_reset.val() | self.slot_reset.val();
         self.pack.rd_outstanding.next = self.port.rd_outstanding.val();
         self.pack.wr_outstanding.next = self.port.wr_outstanding.val();
 

@@ -8,8 +8,9 @@
 //!   due lines at random (so out of order across and within requests). **Writes**: beats
 //!   checked (sop, contiguous addresses, cl_len and mdata constant, not interleaved), stored
 //!   when the last beat arrives, answered after a random latency.
-//! * **Almfull**: random bursts on both channels; beats after almfull was seen are counted and
-//!   more than 8 is a protocol violation.
+//! * **Almfull**: random bursts on both channels, and on reads whenever 96 lines wait for their
+//!   response (the host answers one line per cycle); beats after almfull was seen are counted
+//!   and more than 8 is a protocol violation.
 //! * **MMIO**: [`ShellSim::mmio_read`] / [`ShellSim::mmio_write`] (blocking, by byte offset)
 //!   and [`ShellSim::mmio_issue_read`] / [`ShellSim::mmio_answer`] for many reads in flight;
 //!   every answer is checked against the reads outstanding (exactly once, known tid, within
@@ -18,6 +19,7 @@
 //! Every request that reaches the host is logged ([`HostReq`]) when `log_requests` is set:
 //! the isolation tests check them against the slices.
 
+pub mod chain;
 pub mod membench;
 mod memory;
 pub mod migrate;
@@ -33,6 +35,8 @@ use std::collections::HashMap;
 
 /// MMIO reads must be answered within this many cycles (design.md §1).
 pub const MMIO_DEADLINE: u64 = 512;
+/// Read lines waiting for their response beyond which the host raises `c0_almfull`.
+const READ_BACKLOG: usize = 96;
 /// Beats a sender may present after it saw almfull.
 const ALMFULL_SLACK: u32 = 8;
 
@@ -313,8 +317,13 @@ impl ShellSim {
                 self.af[ch] = now + self.rng.random_range(1..40);
             }
             *slot = self.af[ch] > now;
-            if !*slot {
-                self.after_af[ch] = 0;
+        }
+        // The host returns one read line per cycle: with more than READ_BACKLOG lines waiting
+        // it raises almfull, as a real host's queues would.
+        af[0] |= self.rd_due.len() >= READ_BACKLOG;
+        for (seen, count) in af.iter().zip(self.after_af.iter_mut()) {
+            if !seen {
+                *count = 0;
             }
         }
         let host = self.model.host_in_mut();
