@@ -8,12 +8,16 @@ LEAVES_ALL := 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
 GEN := $(CARGO) run -q --release -p optimus-hdl --bin gen-verilog --
 LINT := verilator --lint-only -Wall -Wno-DECLFILENAME
 
-.PHONY: help demo test deps unit lint sim-test vfio-guest bench-mux synth-report rtl style clean
+CONFIGS := pair2 membench8 mixed8 hasher8
+
+.PHONY: help demo test deps unit lint sim-test vfio-guest bench-mux bench-shell slot-area synth-report rtl style clean
 
 help:
 	@echo "make demo          generate the RTL and benchmark the 8-leaf mux tree"
 	@echo "make test          everything CI runs: unit tests, Verilog lint, Verilator testbenches"
 	@echo "make bench-mux     utilization, fairness and latency of the mux tree (table)"
+	@echo "make bench-shell   optimus_shell: simulation speed, MemBench and Hasher throughput"
+	@echo "make slot-area     yosys LUTs and flip-flops of the per-slot auditor and preemption controller"
 	@echo "make synth-report  yosys area and logic depth, tree vs flat mux, N = 2, 4, 8, 16"
 	@echo "make rtl           write build/rtl/n<N>/optimus_mux_tree.v for N = 1..16"
 	@echo "make lint          verilator -Wall on every emitted file"
@@ -48,7 +52,8 @@ rtl:
 	    $(GEN) mux-tree --leaves $$n --out $(RTL)/n$$n >/dev/null && \
 	    $(GEN) flat-mux --leaves $$n --out $(RTL)/n$$n >/dev/null || exit 1; \
 	done
-	@echo "rtl: wrote $(RTL)/n{1..16}/{optimus_mux_tree,optimus_flat_mux}.v"
+	@for c in $(CONFIGS); do $(GEN) shell --config $$c --out $(RTL)/$$c >/dev/null || exit 1; done
+	@echo "rtl: wrote $(RTL)/n{1..16}/{optimus_mux_tree,optimus_flat_mux}.v and $(RTL)/<config>/optimus_shell.v, regs.json"
 
 lint: deps rtl
 	@for n in $(LEAVES_ALL); do \
@@ -56,11 +61,21 @@ lint: deps rtl
 	        $(LINT) --top-module $$top $(RTL)/n$$n/$$top.v || { echo "lint: $$top N=$$n FAILED"; exit 1; }; \
 	    done; \
 	done
-	@echo "lint: 32 files clean (verilator -Wall, N = 1..16, tree and flat mux)"
+	@for c in $(CONFIGS); do \
+	    $(LINT) --top-module optimus_shell $(RTL)/$$c/optimus_shell.v || { echo "lint: optimus_shell $$c FAILED"; exit 1; }; \
+	done
+	@echo "lint: 32 mux files and the shells of $(CONFIGS) clean (verilator -Wall)"
 
 # --show-output: every run prints N and its seed (OPTIMUS_SEED=... replays it).
 sim-test: deps
 	$(CARGO) test --release -p optimus-sim-tests -- --show-output
+
+bench-shell: deps
+	$(CARGO) run -q --release -p optimus-sim-tests --bin bench-shell
+
+slot-area:
+	@scripts/deps.sh yosys
+	@scripts/slot-area.sh
 
 bench-mux: deps
 	$(CARGO) run -q --release -p optimus-sim-tests --bin bench-mux -- --markdown $(BUILD)/bench-mux.md

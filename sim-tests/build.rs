@@ -24,7 +24,7 @@ use std::{env, fs, thread};
 const LEAVES: &[usize] = &[1, 2, 3, 4, 5, 8, 16];
 
 /// Shell configurations the tests and benchmarks need (names of `bitstreams/<name>/`).
-const SHELLS: &[&str] = &["pair2", "membench8", "mixed8"];
+const SHELLS: &[&str] = &["pair2", "membench8", "mixed8", "hasher8"];
 
 /// Verilator options. `-Wno-fatal`: lint is the HDL crate's job, the testbench runs whatever
 /// it is given. `--x-initial fast`: rust-hdl registers start from `initial` blocks anyway.

@@ -2,7 +2,7 @@ use super::*;
 
 #[test]
 fn shipped_configurations_load() {
-    assert_eq!(builtin_names(), ["membench8", "mixed8", "pair2"]);
+    assert_eq!(builtin_names(), ["hasher8", "membench8", "mixed8", "pair2"]);
     let (m, _) = Manifest::find("mixed8").unwrap();
     assert_eq!(m.slots.len(), 8);
     assert_eq!(m.slots[7], AccelKind::Rogue);
@@ -60,5 +60,5 @@ fn bad_manifests_say_what_is_wrong() {
     assert!(err("name = \"a b\"\nslots = [\"rogue\"]\n").contains("letters, digits"));
     assert!(err("slots = [\"rogue\"]\n").contains("missing field `name`"));
     let e = Manifest::find("no-such-config").unwrap_err().to_string();
-    assert!(e.contains("membench8, mixed8, pair2"), "{e}");
+    assert!(e.contains("hasher8, membench8, mixed8, pair2"), "{e}");
 }
