@@ -221,3 +221,31 @@ fn random_scripts_match_the_reference_model() {
         "pauses were exercised"
     );
 }
+
+#[test]
+fn an_accelerator_started_after_the_request_is_paused_at_once() {
+    // CTL = START_NEW issued just before PREEMPT = 1 reaches the accelerator after the pause
+    // pulse (the tree is longer than the monitor's path): it must be paused anyway.
+    let mut b = Bench::new(Acc::Still(State::Idle as u64), T);
+    b.request();
+    b.run(6);
+    assert!(b.log.last().unwrap().paused && b.log.last().unwrap().gate);
+    assert_eq!(b.pauses.len(), 1);
+    b.acc = Acc::PausesAfter(3);
+    let started = b.now;
+    b.run(2);
+    assert_eq!(
+        b.pauses.len(),
+        2,
+        "no second pause pulse for the late start"
+    );
+    assert_eq!(b.pauses[1], started + 1);
+    assert!(
+        !b.log[started as usize + 1].gate,
+        "gate must open while the accelerator saves"
+    );
+    b.run(10);
+    let o = *b.log.last().unwrap();
+    assert!(o.paused && o.gate && !o.timed_out, "{o:?}");
+    assert_eq!(b.pauses.len(), 2, "one pulse per run");
+}

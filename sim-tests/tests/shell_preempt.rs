@@ -84,9 +84,9 @@ fn membench_resumes_elsewhere_with_the_same_result() {
         let both = job.mode & mode::READ != 0 && job.mode & mode::WRITE != 0;
         let want_sum = job.checksum(&s.mem, base_from);
         s.ctl(from, Ctl::StartNew);
-        // At least 16 cycles: a PREEMPT write may overtake a CTL write issued less than ~10
-        // cycles before it (the monitor is closer than the slots; see docs/shell.md).
-        s.run(rng.random_range(16..1000));
+        // From 0 cycles: PREEMPT right after CTL = START_NEW (it overtakes the START, and the
+        // controller pauses the accelerator when it starts).
+        s.run(rng.random_range(0..1000));
         let mig = migrate(
             &mut s,
             Placement {
@@ -184,7 +184,7 @@ fn linked_list_resumes_elsewhere_with_the_same_result() {
         }
         s.ctl(from, Ctl::StartNew);
         // A node costs a read round trip (20-60 cycles of host latency plus the shell's).
-        let delay = rng.random_range(16..chain.nodes * 60);
+        let delay = rng.random_range(0..chain.nodes * 60);
         s.run(delay);
         let state_before = s.state(from);
         let mig = migrate(&mut s, Placement { slot: from, base: base_from }, Placement { slot: to, base: base_to }, SPAN, &regs, rng.random_bool(0.5))

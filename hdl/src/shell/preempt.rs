@@ -14,9 +14,14 @@
 //! * **Paused** = requested and the accelerator's STATE is not RUNNING, re-evaluated every
 //!   cycle (an idle, finished or already paused accelerator counts as paused; one that goes
 //!   back to running before the release shows not paused again).
-//! * **Gate** rises once requested and (paused or timed out), and stays up until release or
-//!   reset: the accelerator must still be able to DMA its snapshot before it reports paused,
-//!   and a timed-out slot is about to be reset anyway.
+//! * **Gate** is up while requested and (paused or timed out): the accelerator must still be
+//!   able to DMA its snapshot before it reports paused, and a timed-out slot is about to be
+//!   reset anyway. It follows `paused`, so an accelerator that runs again can save its
+//!   snapshot.
+//! * **Pause again.** While requested and not timed out, an accelerator that is running and
+//!   has had no pause pulse since it started running gets one. So a START that reaches the
+//!   accelerator after the request (a CTL write issued just before PREEMPT takes a longer way
+//!   through the tree than PREEMPT through the monitor) is paused at once.
 //! * **Deadline.** If paused and `drained` have not been high together in one cycle within
 //!   `timeout` cycles of the request, *timed out* is set; it is sticky until release or reset.
 //!   Once paused and drained have been seen together the deadline is met for good.
@@ -90,6 +95,9 @@ pub struct PreemptCtl {
     met_q: DFF<Bit>,
     elapsed: DFF<Bits<32>>,
     is_paused: Signal<Local, Bit>,
+    is_running: Signal<Local, Bit>,
+    repause: Signal<Local, Bit>,
+    sent_q: DFF<Bit>,
     expire: Signal<Local, Bit>,
     running: Constant<Bits<3>>,
     zero32: Constant<Bits<32>>,
@@ -120,6 +128,9 @@ impl Default for PreemptCtl {
             met_q: Default::default(),
             elapsed: Default::default(),
             is_paused: Default::default(),
+            is_running: Default::default(),
+            repause: Default::default(),
+            sent_q: Default::default(),
             expire: Default::default(),
             running: k(State::Running as u64),
             zero32: k(0),
@@ -132,7 +143,7 @@ impl Logic for PreemptCtl {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, req_q, pause_q, paused_q, gate_q, to_q, met_q, elapsed
+            self, clock, req_q, pause_q, sent_q, paused_q, gate_q, to_q, met_q, elapsed
         );
         // Next values of PREEMPT bits 1 and 3 while requested (req_q is high from t + 1).
         self.is_paused.next = self.req_q.q.val() & (self.acc_state.val() != self.running.val());
@@ -140,10 +151,16 @@ impl Logic for PreemptCtl {
             & !self.met_q.q.val()
             & !(self.paused_q.q.val() & self.drained.val())
             & (self.elapsed.q.val() >= self.timeout.val());
-        self.pause_q.d.next = false;
+        // A requested slot whose accelerator is (again) running gets a pause pulse, once per
+        // run: a START that reached the accelerator after the request is paused at once.
+        self.is_running.next = self.acc_state.val() == self.running.val();
+        self.repause.next =
+            self.req_q.q.val() & self.is_running.val() & !self.sent_q.q.val() & !self.to_q.q.val();
+        self.pause_q.d.next = self.repause.val();
+        self.sent_q.d.next = self.is_running.val() & (self.sent_q.q.val() | self.repause.val());
         self.paused_q.d.next = self.is_paused.val();
         self.to_q.d.next = self.to_q.q.val() | self.expire.val();
-        self.gate_q.d.next = self.gate_q.q.val() | self.is_paused.val() | self.expire.val();
+        self.gate_q.d.next = self.is_paused.val() | self.to_q.q.val() | self.expire.val();
         // The deadline is met for good once paused and drained are seen together.
         self.met_q.d.next =
             self.met_q.q.val() | (self.req_q.q.val() & self.paused_q.q.val() & self.drained.val());
@@ -154,11 +171,13 @@ impl Logic for PreemptCtl {
         if self.request.val() & !self.req_q.q.val() {
             self.req_q.d.next = true;
             self.pause_q.d.next = true;
+            self.sent_q.d.next = true;
             self.elapsed.d.next = self.one32.val();
         }
         if self.release_pulse.val() | self.reset.val() | self.slot_reset.val() {
             self.req_q.d.next = false;
             self.pause_q.d.next = false;
+            self.sent_q.d.next = false;
             self.paused_q.d.next = false;
             self.gate_q.d.next = false;
             self.to_q.d.next = false;

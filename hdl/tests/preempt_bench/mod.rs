@@ -35,6 +35,7 @@ pub struct Model {
     out: Out,
     met: bool,
     elapsed: u64,
+    sent: bool,
 }
 
 impl Model {
@@ -50,20 +51,24 @@ impl Model {
             *self = Model::default();
             return;
         }
-        let is_paused = o.requested && i.acc_state != State::Running as u64;
+        let running = i.acc_state == State::Running as u64;
+        let is_paused = o.requested && !running;
         let success = o.paused && i.drained;
         let expire = o.requested && !self.met && !success && self.elapsed >= i.timeout as u64;
+        let repause = o.requested && running && !self.sent && !o.timed_out;
         let mut n = Out {
-            pause: false,
+            pause: repause,
             paused: is_paused,
             timed_out: o.timed_out || expire,
-            gate: o.gate || is_paused || expire,
+            gate: is_paused || o.timed_out || expire,
             requested: o.requested,
         };
+        self.sent = running && (self.sent || repause);
         let mut elapsed = self.elapsed + u64::from(o.requested && !self.met && !o.timed_out);
         if i.request && !o.requested {
             n.requested = true;
             n.pause = true;
+            self.sent = true;
             elapsed = 1;
         }
         self.met = self.met || success;
