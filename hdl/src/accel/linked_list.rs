@@ -26,8 +26,6 @@
 
 #[path = "linked_list_engine.rs"]
 pub mod engine;
-#[path = "linked_list_line.rs"]
-pub mod line;
 
 use super::frame::AccelFrame;
 use crate::shell::k;

@@ -38,7 +38,7 @@
 //! `rd_req_*`, `wr_req_*` (one request of one line at a time, `mdata` from
 //! [`optimus_regs::linked_list::tag`]).
 
-use super::line::LinePack;
+use crate::accel::membench::math::Pack8;
 use crate::shell::k;
 use optimus_regs::accel::State;
 use optimus_regs::linked_list::{ADDR_BITS, LINE_BYTES, node, snapshot, tag};
@@ -126,7 +126,7 @@ pub struct Engine {
     pub wr_rsp_valid: Signal<In, Bit>,
     /// Its mdata.
     pub wr_rsp_mdata: Signal<In, Bits<16>>,
-    snap: LinePack,
+    snap: Pack8,
     fsm: DFF<Bits<4>>,
     state_q: DFF<Bits<3>>,
     pause_req: DFF<Bit>,
@@ -395,6 +395,6 @@ impl Logic for Engine {
         self.wr_req_cl_len.next = self.zero2.val();
         self.wr_req_sop.next = true;
         self.wr_req_mdata.next = self.tag_snap_wr.val();
-        self.wr_req_data.next = self.snap.line.val();
+        self.wr_req_data.next = self.snap.out.val();
     }
 }

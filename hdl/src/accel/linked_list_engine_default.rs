@@ -2,7 +2,7 @@
 
 use super::*;
 
-// The snapshot line is packed by position (`LinePack` w0..w5); the map must agree.
+// The snapshot line is packed by position (`Pack8` w0..w5); the map must agree.
 const _: () = assert!(
     snapshot::CUR_ADDR_WORD == 0
         && snapshot::SUM_WORD == 1
