@@ -285,6 +285,9 @@ fn full_page_scan(n: usize) {
                 None if slot(LIMIT).is_some() => 0x1000,
                 None if slot(FAULT).is_some() => 5 << 32 | 2,
                 None if slot(FAULT_ADDR).is_some() => 9,
+                // Slot 0 is held by SLOT_RESET (0x018 = 1): its controller's bits read 0 and
+                // "in reset" reads 1 whatever the blocks say yet.
+                None if slot(PREEMPT) == Some(0) => 4 << 32 | 3 << 16 | 1 << 4,
                 None if slot(PREEMPT).is_some() => 4 << 32 | 3 << 16 | 2,
                 None if slot(TIMEOUT).is_some() => 1_000_000,
                 None if slot(RD_LINES).is_some() => 100 + slot(RD_LINES).unwrap() as u64,
