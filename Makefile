@@ -13,7 +13,7 @@ CONFIGS := pair2 membench8 mixed8 hasher8
 .PHONY: help demo test deps unit lint sim-test vfio-guest bench-mux bench-shell slot-area synth-report rtl style clean
 
 help:
-	@echo "make demo          generate the RTL and benchmark the 8-leaf mux tree"
+	@echo "make demo          the 8-leaf mux tree and the shell, emitted and run in Verilator"
 	@echo "make test          everything CI runs: unit tests, Verilog lint, Verilator testbenches"
 	@echo "make bench-mux     utilization, fairness and latency of the mux tree (table)"
 	@echo "make bench-shell   optimus_shell: simulation speed, MemBench and Hasher throughput"
@@ -30,6 +30,9 @@ demo: deps
 	@echo "== Optimus-RS demo: the multiplexer tree, 8 leaves =="
 	@$(GEN) mux-tree --leaves 8 --out $(RTL)/n8
 	$(CARGO) run -q --release -p optimus-sim-tests --bin bench-mux -- --leaves 8
+	@echo "== the shell: mixed8 emitted, MemBench and Hasher jobs on membench8 / hasher8 =="
+	@$(GEN) shell --config mixed8 --out $(RTL)/mixed8
+	$(CARGO) run -q --release -p optimus-sim-tests --bin bench-shell
 
 # The closing line counts the suites above (make stops at the first that fails).
 test: deps style unit lint sim-test vfio-guest
