@@ -1,9 +1,10 @@
-//! Builds one Verilated `optimus_mux_tree` model per leaf count in [`LEAVES`], and one
-//! `optimus_shell` model per configuration in [`SHELLS`] (`bitstreams/<name>/`).
+//! Builds one Verilated `optimus_mux_tree` model per leaf count in [`LEAVES`]. (The shells are
+//! built at run time by the driver's model cache, `optimus_driver::sim::model_cache`.)
 //!
 //! For each N: the Verilog comes from `optimus_hdl::emit::mux_tree_verilog(N)` (or from
 //! `$OPTIMUS_MUX_VERILOG_DIR/mux_n{N}.v`, to test another implementation of the same ports),
-//! is verilated with `--prefix Vmux_n{N}`, and the generated C++ plus `csrc/mux_shim.cpp` are
+//! is verilated with `--prefix Vmux_n{N}` and the options of `driver/csrc/verilator.flags`, and
+//! the generated C++ plus the driver's C ABI shim (`driver/csrc/model_shim.cpp`) are
 //! compiled as one unity file into `liboptimus_mux_n{N}.a`. A model whose inputs (Verilog,
 //! shim, flags) did not change since the last build is reused as is. `$OUT_DIR/models.rs`
 //! lists the models for `src/ffi.rs`.
@@ -23,27 +24,22 @@ use std::{env, fs, thread};
 /// table generated from it).
 const LEAVES: &[usize] = &[1, 2, 3, 4, 5, 8, 16];
 
-/// Shell configurations the tests and benchmarks need (names of `bitstreams/<name>/`).
-const SHELLS: &[&str] = &["pair2", "membench8", "mixed8", "hasher8"];
+/// The C ABI shim and the Verilator options, shared with the driver's shell models.
+const CSRC: &str = "../driver/csrc";
+const SHIM: &str = "../driver/csrc/model_shim.cpp";
+const ABI: &str = "../driver/csrc/model_abi.h";
+const FLAGS: &str = "../driver/csrc/verilator.flags";
 
-/// Verilator options. `-Wno-fatal`: lint is the HDL crate's job, the testbench runs whatever
-/// it is given. `--x-initial fast`: rust-hdl registers start from `initial` blocks anyway.
-/// `--output-split-cfuncs 3000`: smaller C++ functions compile about 30% faster at the same
-/// simulation speed (measured on the 16-leaf tree: 17 s → 12 s of g++ -O1).
-const VERILATOR_ARGS: &[&str] = &[
-    "--cc",
-    "-O3",
-    "--output-split-cfuncs",
-    "3000",
-    "--x-assign",
-    "fast",
-    "--x-initial",
-    "fast",
-    "--noassert",
-    "-Wno-fatal",
-    "-Wno-lint",
-    "-Wno-style",
-];
+/// The options of `driver/csrc/verilator.flags` (`#` comments, one option or option+value per
+/// line).
+fn verilator_args() -> Vec<String> {
+    let text = fs::read_to_string(FLAGS).expect("read driver/csrc/verilator.flags");
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .flat_map(|l| l.split_whitespace())
+        .map(str::to_string)
+        .collect()
+}
 
 /// C++ optimisation of the models. Measured on the 16-leaf tree (2-core machine): -O1 compiles
 /// in 12 s and runs ~140 k cycles/s; -O2 takes 23 s for ~150 k; -Os 23 s for ~110 k; -O0 5 s
@@ -52,37 +48,26 @@ const MODEL_OPT: &str = "1";
 
 const INSTALL_HINT: &str = "install verilator: apt-get install verilator, or run `make test`";
 
-/// One model to build: a tree (`shell == None`) or a shell.
+/// One tree model to build.
 #[derive(Clone, Copy)]
 struct Job {
     leaves: usize,
-    shell: Option<&'static str>,
 }
 
 impl Job {
-    /// File and symbol stem: `mux_n8`, `shell_pair2`.
+    /// File and symbol stem: `mux_n8`.
     fn stem(&self) -> String {
-        match self.shell {
-            None => format!("mux_n{}", self.leaves),
-            Some(name) => format!("shell_{name}"),
-        }
+        format!("mux_n{}", self.leaves)
     }
 
     fn top(&self) -> &'static str {
-        if self.shell.is_some() {
-            "optimus_shell"
-        } else {
-            "optimus_mux_tree"
-        }
+        "optimus_mux_tree"
     }
 }
 
 fn main() {
-    for path in ["build.rs", "csrc/mux_shim.cpp", "csrc/mux_abi.h"] {
+    for path in ["build.rs", SHIM, ABI, FLAGS] {
         println!("cargo:rerun-if-changed={path}");
-    }
-    for name in SHELLS {
-        println!("cargo:rerun-if-changed=../bitstreams/{name}/manifest.toml");
     }
     for var in [
         "OPTIMUS_MUX_VERILOG_DIR",
@@ -108,17 +93,7 @@ fn main() {
         .ok()
         .and_then(|j| j.parse().ok())
         .unwrap_or(2usize);
-    let jobs: Vec<Job> = SHELLS
-        .iter()
-        .map(|&name| Job {
-            leaves: 0,
-            shell: Some(name),
-        })
-        .chain(LEAVES.iter().rev().map(|&leaves| Job {
-            leaves,
-            shell: None,
-        }))
-        .collect();
+    let jobs: Vec<Job> = LEAVES.iter().rev().map(|&leaves| Job { leaves }).collect();
     let queue = Mutex::new(jobs.iter());
     let started = Instant::now();
     let rebuilt = Mutex::new(Vec::new());
@@ -182,16 +157,6 @@ fn checking_only() -> bool {
 /// The Verilog text of a job's design.
 fn verilog_for(job: &Job) -> String {
     let leaves = job.leaves;
-    if let Some(name) = job.shell {
-        let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"))
-            .join("../bitstreams")
-            .join(name);
-        let manifest = optimus_bitstreams::Manifest::load(&dir)
-            .unwrap_or_else(|e| panic!("configuration {name}: {e}"));
-        let id = manifest.shell_id(optimus_regs::VERSION);
-        return optimus_hdl::shell::compose::shell_verilog(&manifest, id)
-            .unwrap_or_else(|e| panic!("optimus_hdl could not emit the shell {name}: {e}"));
-    }
     if let Some(dir) = env::var_os("OPTIMUS_MUX_VERILOG_DIR") {
         let path = Path::new(&dir).join(format!("mux_n{leaves}.v"));
         println!("cargo:rerun-if-changed={}", path.display());
@@ -244,7 +209,7 @@ fn build_model(ctx: &BuildCtx, job: &Job, verilog: &str) -> Option<f64> {
 
     let prefix = format!("V{stem}");
     let mut cmd = Command::new("verilator");
-    cmd.args(VERILATOR_ARGS)
+    cmd.args(verilator_args())
         .arg("--top-module")
         .arg(job.top())
         .arg("--prefix")
@@ -276,7 +241,7 @@ fn build_model(ctx: &BuildCtx, job: &Job, verilog: &str) -> Option<f64> {
         .include(&dir)
         .include(&include)
         .include(include.join("vltstd"))
-        .include(Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("csrc"))
+        .include(CSRC)
         .opt_level_str(MODEL_OPT)
         .debug(false)
         .warnings(false)
@@ -297,12 +262,15 @@ fn build_model(ctx: &BuildCtx, job: &Job, verilog: &str) -> Option<f64> {
 
 /// Everything that decides the model's object code; a change in any of it rebuilds it.
 fn build_key(ctx: &BuildCtx, verilog: &str) -> String {
-    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-    let shim = fs::read_to_string(manifest.join("csrc/mux_shim.cpp")).expect("read shim");
-    let abi = fs::read_to_string(manifest.join("csrc/mux_abi.h")).expect("read abi header");
+    let shim = fs::read_to_string(SHIM).expect("read shim");
+    let abi = fs::read_to_string(ABI).expect("read abi header");
     format!(
         "{}\n{:?}\nopt {MODEL_OPT} trace {}\n{}\n{shim}\n{abi}\n{}",
-        ctx.version, VERILATOR_ARGS, ctx.trace, ctx.rt_flags, verilog
+        ctx.version,
+        verilator_args(),
+        ctx.trace,
+        ctx.rt_flags,
+        verilog
     )
 }
 
@@ -324,24 +292,16 @@ fn unity_source(dir: &Path, prefix: &str, job: &Job) -> String {
     writeln!(s, "#define OPTIMUS_HEADER \"{prefix}.h\"").expect("write to String");
     writeln!(s, "#define OPTIMUS_LEAVES {}", job.leaves).expect("write to String");
     writeln!(s, "#define OPTIMUS_FN(x) optimus_{}_##x", job.stem()).expect("write to String");
-    s.push_str("#include \"mux_shim.cpp\"\n");
+    s.push_str("#include \"model_shim.cpp\"\n");
     s
 }
 
 /// The Rust side of the model table, included by `src/ffi.rs`.
 fn models_rs() -> String {
     let mut s = String::from("// @generated by build.rs\n");
-    let stems: Vec<(String, usize, &str)> = LEAVES
-        .iter()
-        .map(|n| (format!("mux_n{n}"), *n, ""))
-        .chain(
-            SHELLS
-                .iter()
-                .map(|name| (format!("shell_{name}"), 0, *name)),
-        )
-        .collect();
+    let stems: Vec<(String, usize)> = LEAVES.iter().map(|n| (format!("mux_n{n}"), *n)).collect();
     s.push_str("unsafe extern \"C\" {\n");
-    for (stem, _, _) in &stems {
+    for (stem, _) in &stems {
         let p = format!("optimus_{stem}");
         writeln!(
             s,
@@ -352,12 +312,12 @@ fn models_rs() -> String {
         )
         .expect("write to String");
     }
-    s.push_str("}\n\n/// Every model this build contains: trees by leaf count (`shell` empty), shells by\n/// configuration name (`leaves` 0).\npub(crate) static MODELS: &[Shim] = &[\n");
-    for (stem, n, shell) in &stems {
+    s.push_str("}\n\n/// Every model this build contains, by leaf count.\npub(crate) static MODELS: &[Shim] = &[\n");
+    for (stem, n) in &stems {
         let p = format!("optimus_{stem}");
         writeln!(
             s,
-            "    Shim {{ leaves: {n}, shell: {shell:?}, new: {p}_new, delete: {p}_delete, eval: {p}_eval, tick: {p}_tick, \
+            "    Shim {{ leaves: {n}, new: {p}_new, delete: {p}_delete, eval: {p}_eval, tick: {p}_tick, \
              trace_open: {p}_trace_open }},"
         )
         .expect("write to String");

@@ -3,15 +3,14 @@
 
 use optimus_regs::accel::Ctl;
 use optimus_regs::membench::mode;
-use optimus_sim_tests::MuxTreeModel;
 use optimus_sim_tests::shell::membench::MemBenchJob;
 use optimus_sim_tests::shell::{HostConfig, ShellSim};
 use std::time::Instant;
 
 fn main() {
     let cycles = 200_000;
-    let mut m = MuxTreeModel::shell("membench8").expect("model");
-    m.reset();
+    let mut idle = ShellSim::new("membench8", HostConfig::default()).expect("model");
+    let m = idle.model_mut();
     let t = Instant::now();
     for _ in 0..cycles {
         m.tick();

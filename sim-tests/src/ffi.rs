@@ -1,4 +1,5 @@
-//! The raw C ABI of the Verilated models (`csrc/mux_shim.cpp`), one entry per leaf count.
+//! The raw C ABI of the Verilated tree models (`driver/csrc/model_shim.cpp`), one entry per
+//! leaf count.
 //!
 //! Only [`crate::model`] calls these; everything here is `unsafe` to call.
 
@@ -8,10 +9,8 @@ use crate::ports::{MuxIn, MuxOut};
 
 /// The entry points of one model, compiled for `leaves` leaves.
 pub(crate) struct Shim {
-    /// N of a tree model (0 for a shell).
+    /// N.
     pub leaves: usize,
-    /// Configuration of a shell model ("" for a tree).
-    pub shell: &'static str,
     /// Builds a model (its own `VerilatedContext`), clock low, inputs zero.
     pub new: unsafe extern "C" fn() -> *mut c_void,
     /// Frees a model from `new`, closing its trace.

@@ -34,16 +34,6 @@ pub enum ModelError {
         /// The leaf counts that were built.
         built: Vec<usize>,
     },
-    /// This build has no shell model for that configuration.
-    #[error(
-        "no Verilated shell for configuration `{config}` (built: {built:?}); add it to SHELLS in sim-tests/build.rs"
-    )]
-    NoShell {
-        /// Requested configuration.
-        config: String,
-        /// The configurations that were built.
-        built: Vec<&'static str>,
-    },
     /// Tracing was asked for but the models were built without it.
     #[error("models were built without tracing: rebuild with OPTIMUS_TRACE=1")]
     TraceNotBuilt,
@@ -65,38 +55,18 @@ pub struct MuxTreeModel {
 impl MuxTreeModel {
     /// The leaf counts this build has models for.
     pub fn available() -> Vec<usize> {
-        MODELS
-            .iter()
-            .filter(|m| m.shell.is_empty())
-            .map(|m| m.leaves)
-            .collect()
+        MODELS.iter().map(|m| m.leaves).collect()
     }
 
     /// Builds a tree with `leaves` leaves, clock low, all inputs zero, not yet reset.
     pub fn new(leaves: usize) -> Result<Self, ModelError> {
-        let shim = MODELS
-            .iter()
-            .find(|m| m.shell.is_empty() && m.leaves == leaves)
-            .ok_or_else(|| ModelError::NotBuilt {
-                leaves,
-                built: Self::available(),
-            })?;
-        Ok(Self::from_shim(shim))
-    }
-
-    /// Builds the `optimus_shell` of configuration `config` (same host ports, no leaves).
-    pub fn shell(config: &str) -> Result<Self, ModelError> {
         let shim =
             MODELS
                 .iter()
-                .find(|m| m.shell == config)
-                .ok_or_else(|| ModelError::NoShell {
-                    config: config.to_string(),
-                    built: MODELS
-                        .iter()
-                        .filter(|m| !m.shell.is_empty())
-                        .map(|m| m.shell)
-                        .collect(),
+                .find(|m| m.leaves == leaves)
+                .ok_or_else(|| ModelError::NotBuilt {
+                    leaves,
+                    built: Self::available(),
                 })?;
         Ok(Self::from_shim(shim))
     }

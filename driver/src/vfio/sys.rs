@@ -11,6 +11,7 @@ use std::mem::size_of;
 use std::num::NonZeroUsize;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use memmap2::MmapMut;
 use nix::Result;
@@ -275,9 +276,11 @@ impl Drop for BarMapping {
 }
 
 /// Host memory a device may read or write by DMA once it is mapped with
-/// [`VfioDevice::map_dma`](super::VfioDevice::map_dma): an anonymous, page-aligned mapping
-/// whose bytes Rust touches only through volatile copies, never through references, so a
-/// device writing it concurrently cannot break Rust's aliasing rules.
+/// [`VfioDevice::map_dma`](super::VfioDevice::map_dma) or a [`Device`](crate::Device): an
+/// anonymous, page-aligned mapping whose bytes Rust touches only through relaxed atomic
+/// accesses, never through references. So a device writing it concurrently (real hardware, or
+/// the simulated FPGA on another thread) cannot break Rust's aliasing or data-race rules, and
+/// the buffer can be shared (`Arc<DmaBuffer>`) between its user and the device.
 pub struct DmaBuffer {
     map: MmapMut,
 }
@@ -331,37 +334,59 @@ impl DmaBuffer {
         }
     }
 
-    /// Copies `out.len()` bytes starting at `offset` out of the buffer (volatile reads).
+    /// Byte `i` as an atomic. Callers keep `i < len`.
+    fn byte(&self, i: usize) -> &AtomicU8 {
+        debug_assert!(i < self.len());
+        // SAFETY: `i < len` so the byte is inside the mapping, which lives as long as `&self`;
+        // AtomicU8 has the size and alignment of u8, and every access to the mapping goes
+        // through atomics (no `&[u8]` of it is ever created), so there is no mixed access.
+        unsafe { AtomicU8::from_ptr(self.map.as_ptr().add(i).cast_mut()) }
+    }
+
+    /// Copies `out.len()` bytes starting at `offset` out of the buffer.
     pub fn read(&self, offset: usize, out: &mut [u8]) -> super::Result<()> {
         self.range(offset, out.len())?;
-        let base = self.map.as_ptr();
         for (i, b) in out.iter_mut().enumerate() {
-            // SAFETY: `offset + i < len` (checked above) so the byte is inside the mapping,
-            // which lives as long as `self`; volatile because a device may write it.
-            *b = unsafe { base.add(offset + i).read_volatile() };
+            *b = self.byte(offset + i).load(Ordering::Relaxed);
         }
         Ok(())
     }
 
-    /// Copies `data` into the buffer at `offset` (volatile writes).
-    pub fn write(&mut self, offset: usize, data: &[u8]) -> super::Result<()> {
+    /// Copies `data` into the buffer at `offset`.
+    pub fn write(&self, offset: usize, data: &[u8]) -> super::Result<()> {
         self.range(offset, data.len())?;
-        let base = self.map.as_mut_ptr();
         for (i, b) in data.iter().enumerate() {
-            // SAFETY: `offset + i < len` (checked above); `&mut self` excludes other Rust
-            // accesses; volatile because a device may access the byte concurrently.
-            unsafe { base.add(offset + i).write_volatile(*b) };
+            self.byte(offset + i).store(*b, Ordering::Relaxed);
         }
         Ok(())
     }
 
     /// Sets every byte of the buffer to `byte`.
-    pub fn fill(&mut self, byte: u8) {
-        let base = self.map.as_mut_ptr();
+    pub fn fill(&self, byte: u8) {
         for i in 0..self.len() {
-            // SAFETY: `i < len`, inside the mapping; see `write`.
-            unsafe { base.add(i).write_volatile(byte) };
+            self.byte(i).store(byte, Ordering::Relaxed);
         }
+    }
+
+    #[cfg(feature = "sim")]
+    /// The 64-byte line at `offset` as eight little-endian words (for the simulated device).
+    /// Out-of-range bytes read as all-ones.
+    pub(crate) fn load_line(&self, offset: usize) -> [u64; 8] {
+        let mut bytes = [0xffu8; 64];
+        let _ = self.read(offset, &mut bytes);
+        std::array::from_fn(|w| {
+            u64::from_le_bytes(bytes[w * 8..w * 8 + 8].try_into().expect("8 bytes"))
+        })
+    }
+
+    #[cfg(feature = "sim")]
+    /// Stores a 64-byte line at `offset` (for the simulated device); ignored when out of range.
+    pub(crate) fn store_line(&self, offset: usize, line: &[u64; 8]) {
+        let mut bytes = [0u8; 64];
+        for (w, word) in line.iter().enumerate() {
+            bytes[w * 8..w * 8 + 8].copy_from_slice(&word.to_le_bytes());
+        }
+        let _ = self.write(offset, &bytes);
     }
 }
 
@@ -372,7 +397,7 @@ mod tests {
     #[test]
     fn dma_buffer_round_trips_and_checks_range() {
         assert_eq!(DmaBuffer::new(1).unwrap().len(), 4096);
-        let mut buf = DmaBuffer::new(4096).unwrap();
+        let buf = DmaBuffer::new(4096).unwrap();
         assert_eq!(buf.len(), 4096);
         assert_eq!(buf.host_addr().0 % 4096, 0);
         buf.write(4090, &[1, 2, 3, 4, 5, 6]).unwrap();

@@ -120,7 +120,8 @@ mkdir -p "$logs"
 # With --target, RUSTFLAGS reach only the target's crates: build scripts and proc macros stay
 # dynamic, the test binary links glibc statically.
 build_json=$(cd "$repo" && RUSTFLAGS='-C target-feature=+crt-static' cargo test --release \
-    --no-run --target "$target" -p optimus-driver --test vfio_guest --message-format=json \
+    --no-run --target "$target" -p optimus-driver --no-default-features --test vfio_guest \
+    --message-format=json \
     2>"$logs/cargo.log") || { tail -n 30 "$logs/cargo.log" >&2; fail "cargo build of the guest test failed"; }
 bin=$(grep -o '"executable":"[^"]*"' <<<"$build_json" | tail -1 | cut -d'"' -f4)
 [[ -x $bin ]] || fail "cargo produced no test executable"

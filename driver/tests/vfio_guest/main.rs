@@ -87,7 +87,7 @@ fn dma_both_directions_byte_for_byte() {
         return;
     };
     let edu = Edu::open(addr, BarAccess::Auto);
-    let mut buf = DmaBuffer::new(2 * 4096).unwrap();
+    let buf = DmaBuffer::new(2 * 4096).unwrap();
     edu.dev
         .map_dma(Iova(IOVA), &buf, DmaPerm::ReadWrite)
         .unwrap();
@@ -122,7 +122,7 @@ fn dma_isolation_unmapped_readonly_and_physical() {
         return;
     };
     let edu = Edu::open(addr, BarAccess::Auto);
-    let mut buf = DmaBuffer::new(4096).unwrap();
+    let buf = DmaBuffer::new(4096).unwrap();
     let secret = pattern(0x77, 512);
 
     // Load edu's buffer with something to leak.
@@ -227,4 +227,41 @@ fn error_paths_reachable_in_the_guest() {
     drop(edu);
     let again = VfioDevice::open_group(group).unwrap();
     assert_eq!(again.address(), addr);
+}
+
+/// The Device API over VFIO: edu is a PCI device but not an Optimus shell, so opening it for
+/// a configuration must fail with a typed error that says so (never run on the wrong device);
+/// the backend's DMA mappings go through the type1 IOMMU and are tracked.
+#[test]
+fn device_api_over_vfio_refuses_a_device_that_is_not_a_shell() {
+    use optimus_driver::device::{Backend, VfioBackend};
+    use optimus_driver::{Device, DeviceError};
+    use std::sync::Arc;
+    let Some(addr) = edu_or_skip("device_api_over_vfio_refuses_a_device_that_is_not_a_shell")
+    else {
+        return;
+    };
+    let manifest = optimus_bitstreams::Manifest::parse(
+        "name = \"pair2\"\nslots = [\"membench\", \"membench\"]\n",
+        std::path::Path::new("inline"),
+    )
+    .unwrap();
+    let backend = VfioBackend::open(addr).unwrap();
+    assert_eq!(backend.describe(), format!("vfio {addr}"));
+    let buf = Arc::new(DmaBuffer::new(8192).unwrap());
+    backend
+        .map_dma(Iova(IOVA), Arc::clone(&buf), DmaPerm::Read)
+        .unwrap();
+    assert_eq!(backend.mappings(), vec![(Iova(IOVA), 8192, DmaPerm::Read)]);
+    let back = backend.unmap_dma(Iova(IOVA)).unwrap();
+    assert!(Arc::ptr_eq(&back, &buf) && backend.mappings().is_empty());
+    let err = Device::open(Box::new(backend), &manifest).unwrap_err();
+    println!("expected error: {err}");
+    assert!(
+        matches!(
+            err,
+            DeviceError::WrongVersion { .. } | DeviceError::NotAShell { .. }
+        ),
+        "{err}"
+    );
 }

@@ -1,6 +1,7 @@
 //! Host memory for the simulated host: 64-byte lines by line address, sparse.
 
 use crate::ports::Line;
+use optimus_driver::sim::LineMemory;
 use std::collections::HashMap;
 
 /// What a line never written holds: each word `0xA5 << 56 | line << 3 | w`, so a read of a
@@ -70,5 +71,15 @@ impl HostMemory {
         for (a, l) in moved {
             self.lines.insert(a, l);
         }
+    }
+}
+
+impl LineMemory for HostMemory {
+    fn read_line(&mut self, line: u64, _cycle: u64) -> Line {
+        self.read(line)
+    }
+
+    fn write_line(&mut self, line: u64, data: &Line, _cycle: u64) {
+        self.write(line, *data);
     }
 }

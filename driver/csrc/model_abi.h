@@ -1,4 +1,5 @@
-// C ABI between the Verilated optimus_mux_tree models and Rust (src/ports.rs mirrors it).
+// C ABI between the Verilated optimus_mux_tree / optimus_shell models and Rust
+// (driver/src/sim/ports.rs mirrors it).
 //
 // One port set per direction: `optimus_up` travels toward the host (requests, MMIO
 // responses), `optimus_down` travels toward the leaves (almfull, responses, MMIO requests).

@@ -1,5 +1,7 @@
 // C ABI shim over one Verilated optimus_mux_tree or optimus_shell model (same host ports).
 //
+// Used by the statically linked tree models of sim-tests (sim-tests/build.rs) and by the shell
+// models the driver builds and loads at run time (driver/src/sim/model_cache.rs).
 // Compiled once per model, at the end of that model's unity file, with:
 //   OPTIMUS_TOP     the Verilated class (e.g. Vmux_n8, Vshell_pair2)
 //   OPTIMUS_HEADER  its header ("Vmux_n8.h")
@@ -16,7 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "mux_abi.h"
+#include "model_abi.h"
 
 namespace {
 
@@ -232,6 +234,20 @@ int OPTIMUS_FN(trace_open)(void* handle, const char* path) {
     (void)handle;
     (void)path;
     return -1;
+#endif
+}
+
+// Closes the VCD file opened by trace_open (no-op when none is open).
+void OPTIMUS_FN(trace_close)(void* handle) {
+#if VM_TRACE
+    Model* m = static_cast<Model*>(handle);
+    if (m->vcd) {
+        m->vcd->close();
+        delete m->vcd;
+        m->vcd = nullptr;
+    }
+#else
+    (void)handle;
 #endif
 }
 
