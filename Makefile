@@ -13,7 +13,7 @@ CONFIGS := pair2 membench8 mixed8 hasher8
 .PHONY: help demo test deps unit lint sim-test vfio-guest bench-mux bench-shell slot-area synth-report rtl style clean
 
 help:
-	@echo "make demo          the 8-leaf mux tree and the shell, emitted and run in Verilator"
+	@echo "make demo          optimusd on the simulated mixed8 FPGA serving four example tenants"
 	@echo "make test          everything CI runs: unit tests, Verilog lint, Verilator testbenches"
 	@echo "make bench-mux     utilization, fairness and latency of the mux tree (table)"
 	@echo "make bench-shell   optimus_shell: simulation speed, MemBench and Hasher throughput"
@@ -27,12 +27,7 @@ deps:
 	@scripts/deps.sh verilator
 
 demo: deps
-	@echo "== Optimus-RS demo: the multiplexer tree, 8 leaves =="
-	@$(GEN) mux-tree --leaves 8 --out $(RTL)/n8
-	$(CARGO) run -q --release -p optimus-sim-tests --bin bench-mux -- --leaves 8
-	@echo "== the shell: mixed8 emitted, MemBench and Hasher jobs on membench8 / hasher8 =="
-	@$(GEN) shell --config mixed8 --out $(RTL)/mixed8
-	$(CARGO) run -q --release -p optimus-sim-tests --bin bench-shell
+	@scripts/demo.sh
 
 # The closing line counts the suites above (make stops at the first that fails).
 test: deps style unit lint sim-test vfio-guest
@@ -43,8 +38,9 @@ style:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
 
+# The driver's and the daemon's tests include the simulated FPGA (Verilator, model cache).
 unit:
-	$(CARGO) test -q -p optimus-regs -p optimus-hdl -p optimus-driver
+	$(CARGO) test -q -p optimus-regs -p optimus-hdl -p optimus-driver -p optimus-hypervisor
 
 # The VFIO backend for real: a QEMU guest with an emulated Intel IOMMU and the edu device.
 vfio-guest:

@@ -308,6 +308,26 @@ impl DmaBuffer {
         Ok(Self { map })
     }
 
+    /// The whole of `file` (a memfd a tenant shares, say) as a buffer: a shared mapping, so
+    /// the bytes are the ones every other mapping of the file sees. Its size must be a
+    /// non-zero multiple of 4 KiB.
+    pub fn from_file(file: &std::fs::File) -> super::Result<Self> {
+        let err = |len, source| VfioError::AllocDma { len, source };
+        let len = file.metadata().map_err(|e| err(0, e))?.len();
+        let len = usize::try_from(len).unwrap_or(usize::MAX);
+        if len == 0 || len % 4096 != 0 {
+            return Err(err(len, std::io::ErrorKind::InvalidInput.into()));
+        }
+        // SAFETY: memmap2 marks file mappings unsafe because another process may change the
+        // bytes under Rust references; this type never creates references to its bytes (every
+        // access is a relaxed atomic), so concurrent changes through other mappings are fine.
+        // A file shrunk by its owner afterwards would make accesses fault (SIGBUS): the daemon
+        // only maps memfds sealed against shrinking.
+        let map = unsafe { memmap2::MmapOptions::new().len(len).map_mut(file) }
+            .map_err(|e| err(len, e))?;
+        Ok(Self { map })
+    }
+
     /// The length in bytes.
     pub fn len(&self) -> usize {
         self.map.len()
