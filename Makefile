@@ -10,7 +10,7 @@ LINT := verilator --lint-only -Wall -Wno-DECLFILENAME
 
 CONFIGS := pair2 membench8 mixed8 hasher8
 
-.PHONY: help demo test deps unit lint sim-test vfio-guest bench-mux bench-shell slot-area synth-report rtl style clean
+.PHONY: help demo test deps unit lint sim-test vfio-guest bench-mux bench-shell bench-driver bench-daemon slot-area synth-report rtl style clean
 
 help:
 	@echo "make demo          optimusd on the simulated mixed8 FPGA serving four example tenants"
@@ -22,6 +22,8 @@ help:
 	@echo "make rtl           write build/rtl/n<N>/optimus_mux_tree.v for N = 1..16"
 	@echo "make lint          verilator -Wall on every emitted file"
 	@echo "make vfio-guest    VFIO backend test in a QEMU guest with an emulated IOMMU"
+	@echo "make bench-driver  Device API on the simulated FPGA: MMIO round trip, map/unmap rate"
+	@echo "make bench-daemon  optimusd: MMIO through the daemon, buffer sharing, 1..8 tenants vs direct"
 
 deps:
 	@scripts/deps.sh verilator
@@ -68,6 +70,12 @@ lint: deps rtl
 # --show-output: every run prints N and its seed (OPTIMUS_SEED=... replays it).
 sim-test: deps
 	$(CARGO) test --release -p optimus-sim-tests -- --show-output
+
+bench-driver: deps
+	$(CARGO) run -q --release -p optimus-driver --example bench_device
+
+bench-daemon: deps
+	$(CARGO) run -q --release -p optimus-hypervisor --bin bench-daemon 2>/dev/null
 
 bench-shell: deps
 	$(CARGO) run -q --release -p optimus-sim-tests --bin bench-shell

@@ -220,6 +220,11 @@ impl Backend for SimBackend {
     fn advance(&self, ticks: u64) {
         let mut left = ticks;
         while left > 0 {
+            // Callers waiting for an MMIO answer go first: std's Mutex is not fair, and a
+            // thread that only runs the clock would otherwise keep it while they starve.
+            while self.inner.waiting.load(Ordering::SeqCst) > 0 {
+                std::thread::yield_now();
+            }
             let n = left.min(ADVANCE_BURST);
             self.inner.lock().run(n);
             left -= n;
