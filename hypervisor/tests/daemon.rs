@@ -347,3 +347,48 @@ fn a_user_the_policy_does_not_name_is_refused() {
         .unwrap());
     all_free(&r);
 }
+
+#[test]
+fn optimusctl_evicts_and_resets_while_the_tenant_is_told_why() {
+    let r = start("ctl");
+    let c = Client::connect(&r.socket).unwrap();
+    let acc = c.open("membench").unwrap();
+    let _buf = acc.share(64 * 1024).unwrap();
+    let ctl = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_optimusctl"))
+            .arg("--socket")
+            .arg(&r.socket)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let status = ok(&ctl(&["status"]));
+    assert!(
+        status.contains("membench") && status.contains(&acc.id().to_string()),
+        "{status}"
+    );
+    let json = ok(&ctl(&["--json", "tenants"]));
+    assert!(json.contains("\"pinned_bytes\": 65536"), "{json}");
+    ok(&ctl(&["evict", &acc.id().to_string()]));
+    assert!(
+        r.dev.mappings().is_empty(),
+        "evict unmaps the tenant's buffers"
+    );
+    assert_eq!(
+        refused(c.call(
+            &Request::Read {
+                vaccel: acc.id(),
+                offset: 0
+            },
+            None
+        )),
+        ErrorCode::NotFound
+    );
+    let out = ctl(&["evict", "424242"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no vaccel 424242"));
+    ok(&ctl(&["reset-slot", "2"]));
+    let out = ctl(&["reset-slot", "9"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("slot 9 does not exist"));
+    all_free(&r);
+}

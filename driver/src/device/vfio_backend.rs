@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use super::{Backend, IommuFault, MMIO_SPACE, Result, TimeUnit};
 use crate::vfio::VfioDevice;
-use crate::vfio::{Bar, BarAccess, BarIndex, BarOffset, DmaBuffer, DmaPerm, Iova, PciAddress};
+use crate::vfio::{
+    Bar, BarAccess, BarIndex, BarOffset, DmaBuffer, DmaPerm, GroupId, Iova, PciAddress,
+};
 
 /// Pages BAR0 must have at least: the monitor and one slot.
 const MIN_BAR: u64 = 2 * optimus_regs::PAGE_SIZE;
@@ -28,7 +30,15 @@ impl VfioBackend {
     /// Opens the device at `addr`, maps BAR0 (or falls back to pread/pwrite) and enables bus
     /// mastering.
     pub fn open(addr: PciAddress) -> Result<Self> {
-        let dev = VfioDevice::open(addr)?;
+        Self::from_device(VfioDevice::open(addr)?)
+    }
+
+    /// Opens the one device of IOMMU group `group` (see [`VfioDevice::open_group`]).
+    pub fn open_group(group: GroupId) -> Result<Self> {
+        Self::from_device(VfioDevice::open_group(group)?)
+    }
+
+    fn from_device(dev: VfioDevice) -> Result<Self> {
         let bar = dev.bar(BarIndex::BAR0, MIN_BAR, BarAccess::Auto)?;
         dev.enable_bus_master()?;
         Ok(Self {

@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Parser;
 use nix::sys::signal::{SigSet, Signal};
-use optimus_driver::vfio::PciAddress;
+use optimus_driver::device::VfioBackend;
+use optimus_driver::vfio::{GroupId, PciAddress};
 use optimus_driver::{Clocking, Device, HostConfig, SimOptions};
 use optimus_hypervisor::policy::DaemonConfig;
 use optimus_hypervisor::server::Daemon;
@@ -25,10 +26,10 @@ struct Args {
     /// the policy (who may connect, which kinds, how many vaccels, how much pinned memory).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Drive a real FPGA through VFIO at this PCI address (dddd:bb:dd.f) instead of the
-    /// simulated one; it must run the configuration's shell.
-    #[arg(long, value_name = "PCI_ADDRESS")]
-    vfio: Option<PciAddress>,
+    /// Drive a real FPGA through VFIO instead of the simulated one: a PCI address
+    /// (dddd:bb:dd.f) or an IOMMU group number; it must run the configuration's shell.
+    #[arg(long, value_name = "PCI_ADDRESS|GROUP")]
+    vfio: Option<String>,
     /// Socket path (overrides the configuration file).
     #[arg(long, value_name = "PATH")]
     socket: Option<PathBuf>,
@@ -66,9 +67,14 @@ fn main() -> Result<()> {
     signals.thread_block().context("blocking SIGTERM/SIGINT")?;
 
     let dev = match args.vfio {
-        Some(addr) => {
+        Some(target) => {
             let (manifest, _) = optimus_bitstreams::Manifest::find(&cfg.config)?;
-            Device::open_vfio(addr, &manifest)?
+            let backend = match (target.parse::<PciAddress>(), target.parse::<u32>()) {
+                (Ok(addr), _) => VfioBackend::open(addr)?,
+                (_, Ok(group)) => VfioBackend::open_group(GroupId(group))?,
+                (Err(e), Err(_)) => bail!("--vfio {target}: {e}; or give an IOMMU group number"),
+            };
+            Device::open(Box::new(backend), &manifest)?
         }
         None => {
             let options = SimOptions {
