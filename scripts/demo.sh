@@ -13,7 +13,9 @@ cargo build -q --release -p optimus-hypervisor
 bin="${CARGO_TARGET_DIR:-target}/release"
 
 echo "== starting optimusd on the simulated mixed8 (the first start builds the model) =="
-"$bin/optimusd" --socket "$sock" --bitstream mixed8 2> "$out/optimusd.log" &
+# The model build's progress (first start only) is shown as it happens; the rest goes to the log.
+"$bin/optimusd" --socket "$sock" --bitstream mixed8 \
+    2> >(tee "$out/optimusd.log" | grep --line-buffered 'optimus-sim:' >&2) &
 daemon=$!
 trap 'kill -TERM $daemon 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
@@ -22,7 +24,7 @@ for _ in $(seq 1 600); do
     sleep 0.5
 done
 [ -S "$sock" ] || { echo "demo: optimusd did not start in 300 s (log: $out/optimusd.log)"; exit 1; }
-grep -E 'optimus-sim|device open' "$out/optimusd.log" | sed 's/\x1b\[[0-9;]*m//g' || true
+grep -E 'device open' "$out/optimusd.log" | sed 's/\x1b\[[0-9;]*m//g' || true
 
 echo "== four tenants at once, each checking its result against the CPU =="
 start=$(date +%s%N)
