@@ -10,11 +10,12 @@ LINT := verilator --lint-only -Wall -Wno-DECLFILENAME
 
 CONFIGS := pair2 membench8 mixed8 hasher8
 
-.PHONY: help demo test deps unit lint sim-test vfio-guest bench-mux bench-shell slot-area synth-report rtl style clean
+.PHONY: help demo test deps unit lint sim-test vfio-guest formal bench-mux bench-shell slot-area synth-report rtl style clean
 
 help:
 	@echo "make demo          the 8-leaf mux tree and the shell, emitted and run in Verilator"
-	@echo "make test          everything CI runs: unit tests, Verilog lint, Verilator testbenches"
+	@echo "make test          everything CI runs: unit tests, Verilog lint, Verilator testbenches, formal"
+	@echo "make formal        prove slot isolation on the emitted auditor + preemption controller"
 	@echo "make bench-mux     utilization, fairness and latency of the mux tree (table)"
 	@echo "make bench-shell   optimus_shell: simulation speed, MemBench and Hasher throughput"
 	@echo "make slot-area     yosys LUTs and flip-flops of the per-slot auditor and preemption controller"
@@ -35,9 +36,9 @@ demo: deps
 	$(CARGO) run -q --release -p optimus-sim-tests --bin bench-shell
 
 # The closing line counts the suites above (make stops at the first that fails).
-test: deps style unit lint sim-test vfio-guest
-	@echo "suites: style, unit, lint, sim-test, vfio-guest"
-	@echo "test: 5 passed, 0 failed"
+test: deps style unit lint sim-test vfio-guest formal
+	@echo "suites: style, unit, lint, sim-test, vfio-guest, formal"
+	@echo "test: 6 passed, 0 failed"
 
 style:
 	$(CARGO) fmt --all --check
@@ -45,6 +46,11 @@ style:
 
 unit:
 	$(CARGO) test -q -p optimus-regs -p optimus-hdl -p optimus-driver
+
+# Proofs of slot isolation (P1-P4) on the emitted Verilog, with mutants that must fail;
+# docs/formal.md. Under 5 minutes on a 2-core machine.
+formal:
+	@scripts/formal.sh
 
 # The VFIO backend for real: a QEMU guest with an emulated Intel IOMMU and the edu device.
 vfio-guest:
