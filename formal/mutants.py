@@ -14,7 +14,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Mutant:
     name: str
-    prop: str  # property group (a `define of formal/harness/slot.sv)
+    prop: str  # property group: `define(s) of formal/harness/slot.sv, space-separated
     block: str  # "auditor" or "preempt"
     find: str
     replace: str
@@ -73,12 +73,12 @@ MUTANTS = [
            "rsp_v$d = up_rd_rsp_valid | gen_emit;", 1, "p3_rd", 8,
            "host read responses pass while the slot is in reset"),
     # ---- P4: fault answers
-    Mutant("p4-one-line-answered", "P4", "auditor",
-           "flt$pop = gen_emit & (gen_idx$q == f_cl);", "flt$pop = gen_emit;", 1, "p4_", 9,
+    Mutant("p4-one-line-answered", "P4 P4_RD", "auditor",
+           "flt$pop = gen_emit & (gen_idx$q == f_cl);", "flt$pop = gen_emit;", 1, "p4_rd", 9,
            "a faulting read of several lines gets one answer"),
-    Mutant("p4-write-fault-unanswered", "P4", "auditor",
+    Mutant("p4-write-fault-unanswered", "P4 P4_WR", "auditor",
            "wf$push = (take_fault & ~|h_cl) | (cont_drop & last);",
-           "wf$push = (take_fault & ~|h_cl);", 1, "p4_", 9,
+           "wf$push = (take_fault & ~|h_cl);", 1, "p4_wr", 9,
            "a faulting write of several lines gets no response"),
 ]
 

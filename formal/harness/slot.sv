@@ -388,12 +388,23 @@ module formal_slot (
     reg rw_busy = 1'b0, rw_done = 1'b0;  // watched read: pending / answered
     reg [2:0] rw_need = 3'd0, rw_got = 3'd0;
     reg [7:0] rw_free = 8'd0;
-    wire rw_start = pick_watch & acc_rd_req_valid & !rw_busy & !rw_done & (a_rd_owed == 0)
+    // Which channels are watched (`define P4_RD, P4_WR): separate checks run in parallel.
+`ifdef P4_RD
+    wire rd_watched = 1'b1;
+`else
+    wire rd_watched = 1'b0;
+`endif
+`ifdef P4_WR
+    wire wr_watched = 1'b1;
+`else
+    wire wr_watched = 1'b0;
+`endif
+    wire rw_start = rd_watched & pick_watch & acc_rd_req_valid & !rw_busy & !rw_done & (a_rd_owed == 0)
         & calm & rd_faulty;
     reg ww_busy = 1'b0, ww_done = 1'b0, ww_sent = 1'b0;  // watched write; all beats sent
     reg [1:0] ww_left = 2'd0;
     reg [7:0] ww_free = 8'd0;
-    wire ww_start = pick_watch & a_first & !ww_busy & !ww_done & (a_wr_owed == 0) & calm
+    wire ww_start = wr_watched & pick_watch & a_first & !ww_busy & !ww_done & (a_wr_owed == 0) & calm
         & wr_faulty;
     wire ww_beat = ww_start | (ww_busy & !ww_sent & acc_wr_req_valid);
 
