@@ -3,7 +3,8 @@
 # machines; elsewhere run it with sudo). Usage: scripts/deps.sh [verilator] [yosys] ...
 set -euo pipefail
 
-declare -A package=([verilator]=verilator [yosys]=yosys)
+# python3-venv-support is not a command: it always installs Debian's python3-venv.
+declare -A package=([verilator]=verilator [yosys]=yosys [z3]=z3 [python3-venv-support]=python3-venv)
 missing=()
 for tool in "$@"; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("${package[$tool]:-$tool}")
