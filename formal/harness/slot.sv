@@ -19,15 +19,20 @@
 //   P2  no request of the slot reaches the host while the slot is in reset or gated by a
 //       preemption (four parts, P2a-P2d below);
 //   P3  no response to a request issued before a SLOT_RESET reaches the slot afterwards;
-//   P4  (`define P4) a faulting request is answered within a bounded number of cycles.
-// Select what is asserted with `define P1 / P2 / P3 / P4 (one or more) and INV (the
-// port-level invariants that also strengthen the induction).
+//   P4  a faulting request is answered in full within a bound (in free cycles).
+// What is asserted is chosen with `define: P1; P2 (P2a, P2b); P2T (P2c, P2d, per request);
+// P3; P4 with P4_RD and/or P4_WR (the watched channels); INV (the invariants, some over
+// internal nets the runner binds, that make the k-induction close).
+//
+// Assumptions, each an `assume` below: A1/A2 the host answers only what it holds (reads,
+// writes); A3 the ghost tags; P4 only: A4 write framing, A5 the watched request's tag and
+// its quiet window.
 //
 // Ghost tags. The auditor carries `mdata` without ever looking at it (design.md §1: the host
 // and the auditor return it unchanged). The harness uses that: it makes the accelerator put a
-// tag in mdata bits 0-2 (assumptions A5-A7) and reads the tag back wherever the request or
-// its response shows up. Because the design never branches on mdata, fixing three of its bits
-// loses no behaviour of the design; the other 13 stay free.
+// tag in mdata bits 0-2 and reads the tag back wherever the request or its response shows
+// up. Because the design never branches on mdata, fixing three of its bits loses no
+// behaviour of the design; the other 13 stay free.
 `default_nettype none
 
 module formal_slot (
@@ -179,7 +184,7 @@ module formal_slot (
         gpicked <= gpicked | gw;
     end
 
-    // A5, A6: the accelerator's tags (see the header: mdata is opaque to the design).
+    // A3: the accelerator's tags (see the header: mdata is opaque to the design).
     always @(*) begin
         assume (acc_rd_req_mdata[0] == ~after);
         assume (acc_wr_req_mdata[0] == ~after);
@@ -370,7 +375,7 @@ module formal_slot (
             a_left <= 2'd0;
         end
     end
-    // A7 (design.md §1, write framing): a request of L lines is L beats, never interleaved.
+    // A4 (design.md §1, write framing): a request of L lines is L beats, never interleaved.
     reg [1:0] a_cl = 2'd0;
     always @(posedge clk) if (a_first) a_cl <= acc_wr_req_cl_len;
     always @(*) if (acc_wr_req_valid) begin
@@ -409,7 +414,7 @@ module formal_slot (
     wire ww_beat = ww_start | (ww_busy & !ww_sent & acc_wr_req_valid);
 
     always @(*) begin
-        // The tag marks the watched request (all beats of the watched write) and nothing else.
+        // A5. The tag marks the watched request (all beats of the watched write), nothing else.
         assume (acc_rd_req_mdata[2] == rw_start);
         assume (acc_wr_req_mdata[2] == ww_beat);
         // The host never answers with the tag: the watched requests never reach it (P1).
